@@ -1,0 +1,76 @@
+"""What every check and action shares: events it emits, the result it returns, its context.
+
+A check is a module in ``tui.checks`` with:
+
+    TITLE = Text-like dict {"nl": ..., "en": ...}
+    KIND = "check" | "action"
+    DEFAULT_TIMEOUT = 10.0           # seconds, the total deadline the engine enforces
+    class Params(pydantic.BaseModel) # its parameters, validated before it runs
+    async def run(params: Params, ctx: CheckContext) -> CheckResult
+
+It never imports Textual; heavy libraries are imported inside ``run``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, Field
+
+ResultStatus = Literal["ok", "warn", "fail", "na"]
+
+
+class CheckResult(BaseModel):
+    status: ResultStatus
+    message: str
+    hint: str = ""
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    duration_ms: int = 0
+
+
+@dataclass(frozen=True)
+class LogLine:
+    text: str
+    at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Replaces the previous progress of the same run (never queued up)."""
+
+    done: float
+    total: float | None = None
+    text: str = ""
+
+
+Event = LogLine | Progress
+
+
+@dataclass
+class CheckContext:
+    """Handed to every check: language, emitters and the deadline it runs under."""
+
+    lang: str = "nl"
+    emit: Callable[[Event], None] = lambda event: None
+    deadline: float | None = None  # time.monotonic() value; the engine enforces it as well
+    clipboard: Callable[[str], None] | None = None  # set by the UI (OSC 52); None headless
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def t(self, nl: str, en: str) -> str:
+        """The admin's language: Dutch unless English was chosen."""
+        return en if self.lang == "en" else nl
+
+    def log(self, text: str) -> None:
+        for line in str(text).splitlines() or [""]:
+            self.emit(LogLine(line))
+
+    def progress(self, done: float, total: float | None = None, text: str = "") -> None:
+        self.emit(Progress(done, total, text))
+
+    def remaining(self, default: float = 10.0) -> float:
+        """Seconds left before the deadline (never negative)."""
+        if self.deadline is None:
+            return default
+        return max(0.0, self.deadline - time.monotonic())

@@ -1,0 +1,138 @@
+"""The face: argument parsing, exit codes, and launching the app.
+
+Headless commands live in ``tui.headless`` and never import Textual; the TUI is imported only when
+it starts. Exit codes: 0 ok, 1 problem found, 2 bad input or usage, 3 state in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from tui import __version__
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_IN_USE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"koppel: {message} (koppel --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--home", metavar="DIR", help="folder for koppel's state, logs and reports (default: KOPPEL_HOME or the user state folder)")
+    common.add_argument("--server", metavar="NAME", help="server whose state to use (default: this machine's host name)")
+    common.add_argument("--lang", choices=("nl", "en"), help="language (default: from the locale, Dutch otherwise)")
+    common.add_argument("--playbook", metavar="FILE", help="a playbook TOML file instead of the built-in AV-638111 checklist")
+    as_json = _Parser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+    parser = _Parser(prog="koppel", parents=[common],
+                     description="Link AccountView 9.8+ with Visma.net services and Visma.net AutoReport, step by step (AV-638111).")
+    parser.add_argument("--version", action="version", version=f"koppel {__version__}")
+    parser.add_argument("--ascii", action="store_true", help="ASCII marks and borders (automatic on non-UTF-8 terminals)")
+    parser.add_argument("--read-only", action="store_true", help="open the state without changing it (e.g. while another koppel has it)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("status", parents=[common, as_json], help="progress of a server's checklist")
+    sub.add_parser("servers", parents=[common, as_json], help="servers koppel has state for")
+    check = sub.add_parser("check", parents=[common, as_json], help="run the automated checks (doctor)")
+    check.add_argument("--only", nargs="+", metavar="ID", help="only these step ids")
+    reset = sub.add_parser("reset", parents=[common], help="forget a server's progress")
+    reset.add_argument("--yes", action="store_true", help="really do it")
+
+    answers = sub.add_parser("answers", help="answers file: pre-fill forms like an unattended-install file")
+    answers_sub = answers.add_subparsers(dest="answers_command", metavar="import|export", required=True, parser_class=_Parser)
+    answers_import = answers_sub.add_parser("import", parents=[common], help="validate and load an answers file")
+    answers_import.add_argument("file", metavar="FILE")
+    answers_export = answers_sub.add_parser("export", parents=[common], help="write the answers (a template for a new server)")
+    answers_export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    playbook = sub.add_parser("playbook", help="show or validate a playbook")
+    playbook_sub = playbook.add_subparsers(dest="playbook_command", metavar="show|validate", required=True, parser_class=_Parser)
+    playbook_sub.add_parser("show", parents=[common, as_json], help="the checklist as an outline or JSON")
+    validate = playbook_sub.add_parser("validate", parents=[common], help="check a playbook file")
+    validate.add_argument("file", metavar="FILE")
+
+    probe = sub.add_parser("probe", help="one diagnostic: tcp HOST PORT | https URL")
+    probe_sub = probe.add_subparsers(dest="probe_command", metavar="tcp|https", required=True, parser_class=_Parser)
+    tcp = probe_sub.add_parser("tcp", parents=[common, as_json], help="can a TCP connection be made")
+    tcp.add_argument("host")
+    tcp.add_argument("port")
+    tcp.add_argument("--timeout", type=float, metavar="S")
+    https = probe_sub.add_parser("https", parents=[common, as_json], help="can an HTTPS URL be reached (proxy, TLS)")
+    https.add_argument("url")
+    https.add_argument("--timeout", type=float, metavar="S")
+
+    licence = sub.add_parser("license", aliases=["licentie"], parents=[common, as_json], help="read an AccountView licence PDF")
+    licence.add_argument("pdf", metavar="PDF")
+    extract = sub.add_parser("extract", parents=[common, as_json], help="safely unpack the gateway zip (opg_Installer.zip)")
+    extract.add_argument("zip", metavar="ZIP")
+    extract.add_argument("dest", metavar="DEST")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from tui import headless
+
+    try:
+        if args.command is None:
+            return launch(args)
+        return headless.dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # every failure becomes one line, never a traceback
+        code, message = headless.explain(error)
+        print(f"koppel: {message}", file=sys.stderr)
+        return code
+
+
+def detect_ascii(explicit: bool) -> bool:
+    """ASCII marks when asked, or when the terminal can't be trusted with Unicode."""
+    if explicit or os.environ.get("KOPPEL_ASCII") == "1":
+        return True
+    if os.environ.get("TERM", "") in ("linux", "vt100", "vt102", "vt220", "dumb"):
+        return True
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return not encoding.startswith("utf")
+
+
+def launch(args: argparse.Namespace) -> int:
+    from tui.state.session import open_session
+
+    session = open_session(args.home, args.server, read_only=args.read_only, lang=args.lang,
+                           playbook_path=Path(args.playbook) if args.playbook else None)
+    from tui.app import KoppelApp
+
+    notices = list(session.store.notices) if session.store else []
+    app = KoppelApp(session=session, ascii_mode=detect_ascii(args.ascii), lang=session.lang, notices=notices)
+    _flush_on_hangup(app, session)
+    try:
+        app.run()
+    finally:
+        session.close()
+    return app.return_code or 0
+
+
+def _flush_on_hangup(app: object, session: object) -> None:
+    """SSH drop (SIGHUP), SIGTERM, or the console window closing (SIGBREAK on Windows): save, then leave."""
+    import asyncio
+    import signal
+
+    def on_signal(signum: int, frame: object) -> None:
+        session.flush()  # type: ignore[attr-defined]
+        try:
+            asyncio.get_running_loop().call_soon_threadsafe(app.exit)  # type: ignore[attr-defined]
+        except RuntimeError:
+            raise SystemExit(128 + signum) from None
+
+    for name in ("SIGHUP", "SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), on_signal)

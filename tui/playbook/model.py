@@ -1,0 +1,204 @@
+"""The playbook as data: sections -> steps -> fields, validated by pydantic.
+
+A playbook is a TOML file (see ``tui/playbooks/av638111.toml``). These models own their
+(de)serialisation; ``tui.playbook.loader`` turns TOML and validation errors into located messages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field as PydanticField, model_validator
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+StepKind = Literal["manual", "form", "check", "action"]
+FieldType = Literal["text", "email", "int", "choice", "bool", "path", "secret", "list"]
+Scope = Literal["server", "administratie"]
+WarningKind = Literal["let_op", "opmerking"]
+
+WARNING_LABELS: dict[WarningKind, dict[Lang, str]] = {
+    "let_op": {"nl": "Let op", "en": "Caution"},
+    "opmerking": {"nl": "Opmerking", "en": "Note"},
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Dutch (the source, always present) and English (falls back to Dutch)."""
+
+    nl: str
+    en: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        # A plain string in TOML is Dutch only: menu paths and screen names stay Dutch anyway.
+        return {"nl": value} if isinstance(value, str) else value
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.nl
+
+
+class Instruction(_Strict):
+    """One numbered instruction of the note, word for word, with an optional follow-up line."""
+
+    text: Text
+    result: Text | None = None  # the indented line under it in the note ("AccountView meldt ...")
+
+
+class StepWarning(_Strict):
+    """A "Let op" / "Opmerking" block of the note. ``after`` = instruction number it follows."""
+
+    kind: WarningKind
+    text: Text
+    after: int | None = None
+
+    def label(self, lang: str) -> str:
+        return WARNING_LABELS[self.kind]["en" if lang == "en" else "nl"]
+
+
+class RuleRef(_Strict):
+    """A validation rule by name (see ``tui.playbook.rules``) with its parameters."""
+
+    name: str
+    params: dict[str, Any] = PydanticField(default_factory=dict)
+
+
+class FormField(_Strict):
+    id: str
+    label: Text
+    type: FieldType = "text"
+    required: bool = False
+    default: Any = None
+    choices: list[str] = PydanticField(default_factory=list)
+    rules: list[RuleRef] = PydanticField(default_factory=list)
+    help: Text | None = None
+    placeholder: str = ""
+
+    @property
+    def secret(self) -> bool:
+        return self.type == "secret"
+
+
+# ``{step_id:field}`` = an answer of the admin; ``{administratie}`` = the scope of the step.
+PARAM_REF = re.compile(r"\{([^{}:\s]+)(?::([^{}\s]+))?\}")
+ADMINISTRATIE_REF = "administratie"
+
+
+class CheckRef(_Strict):
+    """A check/action by registry name. String params may hold ``{step_id:field}`` references
+    to the admin's answers, and ``{administratie}`` inside a scoped step."""
+
+    name: str
+    params: dict[str, Any] = PydanticField(default_factory=dict)
+    timeout: float | None = None  # total deadline in seconds; None = the check's default
+
+    def references(self) -> list[tuple[str, str, str | None]]:
+        """(param name, step id or "administratie", field id or None) for every reference."""
+        return [
+            (param, match.group(1), match.group(2))
+            for param, value in self.params.items()
+            for text in _strings_in(value)
+            for match in PARAM_REF.finditer(text)
+        ]
+
+    def resolve(
+        self, answer: Callable[[str, str], Any], administratie: str | None = None
+    ) -> dict[str, Any]:
+        """The params with references filled in. ``answer(step_id, field_id)`` gives a value
+        (None when unanswered). A param that is exactly one reference keeps the answer's type
+        (int port, list of URLs); None/empty answers resolve to None so the check's default
+        applies. References inside longer strings are replaced by their text."""
+        return {param: _resolve_value(value, answer, administratie) for param, value in self.params.items()}
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def _resolve_value(value: Any, answer: Callable[[str, str], Any], administratie: str | None) -> Any:
+    if isinstance(value, list):
+        return [_resolve_value(item, answer, administratie) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def lookup(match: re.Match[str]) -> Any:
+        step_id, field_id = match.group(1), match.group(2)
+        if field_id is None:
+            return administratie if step_id == ADMINISTRATIE_REF else match.group(0)
+        return answer(step_id, field_id)
+
+    whole = PARAM_REF.fullmatch(value)
+    if whole:
+        found = lookup(whole)
+        return None if found in ("", [], None) else found
+    return PARAM_REF.sub(lambda m: "" if (v := lookup(m)) is None else str(v), value)
+
+
+class Step(_Strict):
+    id: str
+    title: Text
+    kind: StepKind = "manual"
+    menu_path: str | None = None  # AccountView menu path, Dutch, never translated
+    intro: Text | None = None
+    instructions: list[Instruction] = PydanticField(default_factory=list)
+    warnings: list[StepWarning] = PydanticField(default_factory=list)
+    outro: Text | None = None  # text after the instructions ("De gemaakte wijzigingen ...")
+    requires: list[str] = PydanticField(default_factory=list)
+    scope: Scope = "server"
+    optional: bool = False
+    fields: list[FormField] = PydanticField(default_factory=list)
+    check: CheckRef | None = None
+
+    def field(self, field_id: str) -> FormField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    @property
+    def secret_field_ids(self) -> frozenset[str]:
+        return frozenset(f.id for f in self.fields if f.secret)
+
+
+class Section(_Strict):
+    id: str
+    title: Text
+    intro: Text | None = None
+    menu_path: str | None = None
+    steps: list[Step] = PydanticField(default_factory=list)
+
+
+class Playbook(_Strict):
+    id: str
+    title: Text
+    source: str = ""  # e.g. "AV-638111"
+    product: str = ""
+    intro: Text | None = None
+    outro: Text | None = None
+    # "step_id:field" of the list field naming the administraties that scoped steps repeat for
+    administraties_field: str | None = None
+    sections: list[Section]
+
+    def steps(self) -> list[Step]:
+        return [step for section in self.sections for step in section.steps]
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps() if s.id == step_id), None)
+
+    def section_of(self, step_id: str) -> Section | None:
+        return next((sec for sec in self.sections for s in sec.steps if s.id == step_id), None)
+
+    def administraties_ref(self) -> tuple[str, str] | None:
+        """(step id, field id) of the administraties list, if the playbook has scoped steps."""
+        if not self.administraties_field:
+            return None
+        step_id, _, field_id = self.administraties_field.partition(":")
+        return step_id, field_id

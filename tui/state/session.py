@@ -1,0 +1,424 @@
+"""One admin's session on one server: the playbook, its per-server state, and every operation on it.
+
+The UI and the headless commands both go through this class; it never imports Textual. Secrets
+(fields of type ``secret``) live only in memory here and are scrubbed from anything recorded.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from tui import __version__
+from tui.playbook.model import Playbook, Section, Step
+from tui.state.model import LOG_TAIL_LINES, ServerState, StepResult, StepState, now
+
+if TYPE_CHECKING:
+    from tui.checks.base import CheckResult
+    from tui.playbook.rules import Finding
+    from tui.state.store import StateStore
+
+CLOSED = ("done", "skipped")
+ADMINISTRATIES_FIELD = "administraties"
+SECRET_MASK = "********"
+_REFERENCE = re.compile(r"\{([A-Za-z0-9_.\-]+):([A-Za-z0-9_\-]+)\}")
+
+
+class SessionError(Exception):
+    """An operation the admin asked for that the checklist does not allow; str() says why."""
+
+
+class StepBlocked(SessionError):
+    pass
+
+
+class NotOptional(SessionError):
+    pass
+
+
+class ReadOnly(SessionError):
+    pass
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """A step as it appears in the checklist: once, or once per administratie when scoped."""
+
+    step: Step
+    section: Section
+    administratie: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.step.id}@{self.administratie}" if self.administratie else self.step.id
+
+    def title(self, lang: str) -> str:
+        title = self.step.title.get(lang)
+        return f"{title} ({self.administratie})" if self.administratie else title
+
+
+@dataclass(frozen=True)
+class WelcomeBack:
+    done: int
+    total: int
+    last_at: datetime
+    last_by: str | None
+    cursor_title: str | None
+
+    def message(self, lang: str, at: datetime | None = None) -> str:
+        ago = humanize_ago((at or now()) - self.last_at, lang)
+        by = f" door {self.last_by}" if lang != "en" else f" by {self.last_by}"
+        if lang == "en":
+            return f"Welcome back: {self.done}/{self.total} done, last worked {ago}{by if self.last_by else ''}"
+        return f"Welkom terug: {self.done}/{self.total} gereed, laatst gewerkt {ago}{by if self.last_by else ''}"
+
+
+def humanize_ago(delta: Any, lang: str) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    units = [(86400, "dag", "dagen", "day", "days"), (3600, "uur", "uur", "hour", "hours"),
+             (60, "minuut", "minuten", "minute", "minutes")]
+    for size, nl_one, nl_many, en_one, en_many in units:
+        if seconds >= size:
+            count = seconds // size
+            if lang == "en":
+                return f"{count} {en_one if count == 1 else en_many} ago"
+            return f"{count} {nl_one if count == 1 else nl_many} geleden"
+    return "just now" if lang == "en" else "zojuist"
+
+
+def default_lang(explicit: str | None = None) -> str:
+    """--lang, then KOPPEL_LANG, then the locale; Dutch when in doubt."""
+    for candidate in (explicit, os.environ.get("KOPPEL_LANG")):
+        if candidate in ("nl", "en"):
+            return candidate
+    try:
+        code = locale.getlocale()[0] or os.environ.get("LANG", "")
+    except ValueError:
+        code = os.environ.get("LANG", "")
+    return "en" if code and code.lower().startswith("en") else "nl"
+
+
+class Session:
+    def __init__(self, playbook: Playbook, state: ServerState, store: StateStore | None = None,
+                 *, lang: str = "nl", who: str | None = None) -> None:
+        from tui.state.paths import who as current_who
+
+        self.playbook = playbook
+        self.state = state
+        self.store = store
+        self.lang = lang
+        self.who = who or current_who()
+        self._secrets: dict[str, dict[str, str]] = {}
+        self.interrupted: list[str] = self._mark_interrupted()
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return bool(self.store and self.store.read_only)
+
+    def refs(self) -> list[StepRef]:
+        refs: list[StepRef] = []
+        for section in self.playbook.sections:
+            for step in section.steps:
+                if step.scope == "administratie" and self.state.administraties:
+                    refs.extend(StepRef(step, section, adm) for adm in self.state.administraties)
+                else:
+                    refs.append(StepRef(step, section))
+        return refs
+
+    def ref(self, key: str) -> StepRef:
+        for ref in self.refs():
+            if ref.key == key:
+                return ref
+        raise SessionError(f"unknown step '{key}'")
+
+    def has(self, key: str) -> bool:
+        return any(ref.key == key for ref in self.refs())
+
+    def step_state(self, key: str) -> StepState:
+        return self.state.peek(key)
+
+    def blockers(self, key: str) -> list[StepRef]:
+        ref = self.ref(key)
+        waiting: list[StepRef] = []
+        required = list(ref.step.requires)
+        source = self._administraties_step()
+        if ref.step.scope == "administratie" and not self.state.administraties and source:
+            required.append(source.id)
+        for step_id in required:
+            for other in self.refs():
+                if other.step.id != step_id:
+                    continue
+                same_scope = other.administratie in (None, ref.administratie) or ref.administratie is None
+                if same_scope and self.state.peek(other.key).status not in CLOSED:
+                    waiting.append(other)
+        return waiting
+
+    def status(self, key: str) -> str:
+        stored = self.state.peek(key).status
+        if stored in CLOSED or stored == "running":
+            return stored
+        return "blocked" if self.blockers(key) else stored
+
+    def progress(self, refs: Iterable[StepRef] | None = None) -> tuple[int, int]:
+        refs = list(self.refs() if refs is None else refs)
+        return sum(self.state.peek(r.key).status in CLOSED for r in refs), len(refs)
+
+    def section_progress(self, section_id: str) -> tuple[int, int]:
+        return self.progress(r for r in self.refs() if r.section.id == section_id)
+
+    def next_open(self, from_key: str | None = None, backwards: bool = False) -> str | None:
+        """The next step still to do (unblocked first), going round the list once."""
+        refs = self.refs()
+        keys = [r.key for r in refs]
+        start = keys.index(from_key) if from_key in keys else (-1 if not backwards else len(keys))
+        order = [keys[(start + i * (-1 if backwards else 1)) % len(keys)] for i in range(1, len(keys) + 1)]
+        open_keys = [k for k in order if self.status(k) not in CLOSED]
+        unblocked = [k for k in open_keys if self.status(k) != "blocked"]
+        return (unblocked or open_keys or [None])[0]
+
+    def welcome_back(self) -> WelcomeBack | None:
+        if self.state.updated_at is None:
+            return None
+        done, total = self.progress()
+        cursor = self.state.cursor
+        title = self.ref(cursor).title(self.lang) if cursor and self.has(cursor) else None
+        return WelcomeBack(done, total, self.state.updated_at, self.state.updated_by, title)
+
+    def answers(self, key: str) -> dict[str, Any]:
+        return dict(self.state.peek(key).answers)
+
+    def form_values(self, key: str) -> dict[str, Any]:
+        """What a form shows: the draft if there is one, else the answers, else field defaults."""
+        ref = self.ref(key)
+        stored = self.state.peek(key)
+        values = {f.id: f.default for f in ref.step.fields if f.default is not None and not f.secret}
+        values.update(stored.answers)
+        values.update(stored.draft or {})
+        values.update(self._secrets.get(key, {}))
+        return values
+
+    # -- changing ----------------------------------------------------------------------------
+    def set_cursor(self, key: str) -> None:
+        if self.state.cursor != key:
+            self.state.cursor = key
+            self._changed(soon=True, touch=False)
+
+    def confirm(self, key: str, note: str = "") -> None:
+        ref = self._writable(key)
+        if ref.step.kind == "form":
+            raise SessionError(self._t("Vul het formulier in en bevestig met Enter.",
+                                       "Fill in the form and submit it with Enter."))
+        entry = self.state.step(key)
+        entry.status, entry.note = "done", self.scrub(note.strip())
+        self._stamp(entry)
+        self._changed()
+
+    def reopen(self, key: str) -> None:
+        entry = self.state.step(self._ref_for_write(key).key)
+        entry.status, entry.skip_reason = "todo", ""
+        self._stamp(entry)
+        self._changed()
+
+    def skip(self, key: str, reason: str) -> None:
+        ref = self._ref_for_write(key)
+        if not ref.step.optional:
+            raise NotOptional(self._t(f"'{ref.title('nl')}' is niet optioneel en kan niet worden overgeslagen.",
+                                      f"'{ref.title('en')}' is not optional and cannot be skipped."))
+        if not reason.strip():
+            raise SessionError(self._t("Geef een reden op.", "Give a reason."))
+        entry = self.state.step(key)
+        entry.status, entry.skip_reason = "skipped", self.scrub(reason.strip())
+        self._stamp(entry)
+        self._changed()
+
+    def save_draft(self, key: str, values: dict[str, Any]) -> None:
+        if self.read_only:
+            return
+        ref = self.ref(key)
+        secret_ids = ref.step.secret_field_ids
+        self._remember_secrets(key, {k: v for k, v in values.items() if k in secret_ids})
+        draft = {k: v for k, v in values.items() if k not in secret_ids}
+        entry = self.state.step(key)
+        if entry.draft != draft:
+            entry.draft = draft
+            self._changed(soon=True, touch=False)
+
+    def validate(self, key: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+        from tui.playbook.rules import validate_values
+
+        return validate_values(self.ref(key).step, values, self.lang)
+
+    def submit(self, key: str, values: dict[str, Any]) -> list[Finding]:
+        """Validate and record a form. Returns the findings; errors mean nothing was recorded."""
+        ref = self._writable(key)
+        cleaned, findings = self.validate(key, values)
+        if any(f.level == "error" for f in findings):
+            self.save_draft(key, values)
+            return findings
+        self.record_answers(key, cleaned)
+        entry = self.state.step(key)
+        if ref.step.kind == "form":
+            entry.status = "done"
+        self._stamp(entry)
+        self._changed()
+        return findings
+
+    def record_answers(self, key: str, cleaned: dict[str, Any]) -> None:
+        """Store validated answers (secrets stay in memory), e.g. from an answers file."""
+        ref = self.ref(key)
+        secret_ids = ref.step.secret_field_ids
+        self._remember_secrets(key, {k: v for k, v in cleaned.items() if k in secret_ids})
+        entry = self.state.step(key)
+        entry.answers = {k: v for k, v in cleaned.items() if k not in secret_ids}
+        entry.draft = None
+        if ref.step.field(ADMINISTRATIES_FIELD) is not None and ADMINISTRATIES_FIELD in cleaned:
+            self.state.administraties = list(dict.fromkeys(cleaned[ADMINISTRATIES_FIELD] or []))
+        self._changed()
+
+    def check_params(self, key: str) -> dict[str, Any]:
+        """The check's parameters with ``{step:field}`` and ``{administratie}`` filled in."""
+        ref = self.ref(key)
+        if ref.step.check is None:
+            return {}
+        return {name: self._resolve(value, ref) for name, value in ref.step.check.params.items()}
+
+    def mark_running(self, key: str) -> None:
+        self._writable(key)
+        entry = self.state.step(key)
+        entry.status = "running"
+        entry.started_at = now()
+        entry.attempts += 1
+        self._stamp(entry)
+        self._changed(now_=True)
+
+    def record_result(self, key: str, result: CheckResult, log_lines: Iterable[str] = ()) -> None:
+        """ok/warn -> done, fail -> failed, na -> open again: the admin confirms by hand."""
+        entry = self.state.step(key)
+        entry.status = {"ok": "done", "warn": "done", "fail": "failed"}.get(result.status, "todo")
+        entry.result = StepResult(
+            status=result.status, message=self.scrub(result.message), hint=self.scrub(result.hint),
+            evidence=result.evidence, duration_ms=result.duration_ms)
+        entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
+        self._stamp(entry)
+        self._changed(now_=True)
+
+    def record_cancel(self, key: str, log_lines: Iterable[str] = ()) -> None:
+        entry = self.state.step(key)
+        entry.status = "interrupted"
+        entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
+        self._stamp(entry)
+        self._changed(now_=True)
+
+    def scrub(self, text: str) -> str:
+        """Replace any secret the admin typed in this session by a mask."""
+        for values in self._secrets.values():
+            for secret in values.values():
+                if secret:
+                    text = text.replace(secret, SECRET_MASK)
+        return text
+
+    def flush(self) -> None:
+        if self.store is not None:
+            self.store.flush()
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _t(self, nl: str, en: str) -> str:
+        return en if self.lang == "en" else nl
+
+    def _administraties_step(self) -> Step | None:
+        return next((s for s in self.playbook.steps() if s.field(ADMINISTRATIES_FIELD)), None)
+
+    def _mark_interrupted(self) -> list[str]:
+        keys = [key for key, entry in self.state.steps.items() if entry.status == "running"]
+        for key in keys:
+            self.state.steps[key].status = "interrupted"
+        if keys and not self.read_only:
+            self._changed(touch=False)
+        return keys
+
+    def _ref_for_write(self, key: str) -> StepRef:
+        if self.read_only:
+            raise ReadOnly(self._t("Alleen-lezen: deze status is in gebruik of van een nieuwere koppel.",
+                                   "Read-only: this state is in use or from a newer koppel."))
+        return self.ref(key)
+
+    def _writable(self, key: str) -> StepRef:
+        ref = self._ref_for_write(key)
+        waiting = self.blockers(key)
+        if waiting:
+            names = ", ".join(w.title(self.lang) for w in waiting)
+            raise StepBlocked(self._t(f"Deze stap wacht op: {names}", f"This step waits for: {names}"))
+        return ref
+
+    def _remember_secrets(self, key: str, secrets: dict[str, Any]) -> None:
+        kept = {k: str(v) for k, v in secrets.items() if v not in (None, "")}
+        if kept:
+            self._secrets.setdefault(key, {}).update(kept)
+
+    def _resolve(self, value: Any, ref: StepRef) -> Any:
+        if isinstance(value, list):
+            return [self._resolve(item, ref) for item in value]
+        if not isinstance(value, str):
+            return value
+        value = value.replace("{administratie}", ref.administratie or "")
+        whole = _REFERENCE.fullmatch(value)
+        if whole:
+            return self._answer(whole.group(1), whole.group(2), ref)
+        return _REFERENCE.sub(lambda m: str(self._answer(m.group(1), m.group(2), ref) or ""), value)
+
+    def _answer(self, step_id: str, field_id: str, ref: StepRef) -> Any:
+        keys = [f"{step_id}@{ref.administratie}", step_id] if ref.administratie else [step_id]
+        for key in keys:
+            if field_id in self._secrets.get(key, {}):
+                return self._secrets[key][field_id]
+            stored = self.state.peek(key)
+            # the step's own unsubmitted input counts: the admin may run a check straight away
+            sources = [stored.draft or {}, stored.answers] if key == ref.key else [stored.answers]
+            for source in sources:
+                if field_id in source:
+                    return source[field_id]
+        step = self.playbook.step(step_id)
+        field = step.field(field_id) if step else None
+        return field.default if field else None
+
+    def _stamp(self, entry: StepState) -> None:
+        entry.updated_at = now()
+        entry.by = self.who
+
+    def _changed(self, *, soon: bool = False, now_: bool = False, touch: bool = True) -> None:
+        if touch:
+            self.state.updated_at = now()
+            self.state.updated_by = self.who
+        if self.store is None or self.read_only:
+            return
+        if soon:
+            self.store.schedule_save(self.state)
+        else:
+            self.store.save(self.state)
+
+
+def open_session(home: str | Path | None = None, server: str | None = None, *, read_only: bool = False,
+                 lang: str | None = None, playbook_path: str | Path | None = None) -> Session:
+    """Resolve paths, load the playbook, open the server's state (taking its lock): the one road
+    the CLI, the app and the tests take. Raises PlaybookError, BadServerName, StateInUse."""
+    from tui.playbook.loader import load_builtin, load_playbook
+    from tui.state.paths import default_server, koppel_home, safe_server_name
+    from tui.state.store import StateStore
+
+    playbook = load_playbook(Path(playbook_path)) if playbook_path else load_builtin()
+    name = safe_server_name(server) if server else default_server()
+    store = StateStore(koppel_home(home), name, read_only=read_only, app_version=__version__)
+    state = store.open()
+    if not state.playbook_id:
+        state.playbook_id = playbook.id
+    return Session(playbook, state, store, lang=default_lang(lang or state.lang))
