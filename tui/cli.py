@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("servers", parents=[common, as_json], help="servers koppel has state for")
     check = sub.add_parser("check", parents=[common, as_json], help="run the automated checks (doctor)")
     check.add_argument("--only", nargs="+", metavar="ID", help="only these step ids")
+    report = sub.add_parser("report", parents=[common, as_json], help="hand-over report (Markdown) of a server's checklist")
+    report.add_argument("-o", "--output", metavar="FILE", help="write here ('-' = stdout; default: the reports folder)")
     reset = sub.add_parser("reset", parents=[common], help="forget a server's progress")
     reset.add_argument("--yes", action="store_true", help="really do it")
 

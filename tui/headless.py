@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,7 +45,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return probe(args)
     if command in ("license", "licentie"):
         return licence(args)
-    return {"status": status, "servers": servers, "check": check, "reset": reset, "extract": extract}[command](args)
+    return {"status": status, "servers": servers, "check": check, "reset": reset, "extract": extract,
+            "report": report}[command](args)
 
 
 # -- output helpers ---------------------------------------------------------------------------
@@ -121,6 +123,23 @@ def reset(args: argparse.Namespace) -> int:
     name = safe_server_name(args.server) if args.server else default_server()
     reset_state(koppel_home(args.home), name)
     print(f"reset: {name}")
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    from tui.report import report_data, report_markdown
+    from tui.state.paths import koppel_home, report_dir
+
+    session = open_for(args, read_only=True)
+    text = json.dumps(report_data(session), indent=2, ensure_ascii=False) + "\n" if args.json else report_markdown(session)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+    target = Path(args.output) if args.output else (
+        report_dir(koppel_home(args.home)) / f"{session.state.server}-{stamp}.{'json' if args.json else 'md'}")
+    _write_text_atomically(target, text)
+    print(target)
     return EXIT_OK
 
 
@@ -300,7 +319,13 @@ def check(args: argparse.Namespace) -> int:
     from tui.checks.engine import run_many
     from tui.checks.registry import load
 
-    session = open_for(args, read_only=False)
+    from tui.state.store import StateInUse
+
+    try:
+        session = open_for(args)
+    except StateInUse as busy:  # the app has it open: check anyway, record nothing
+        print(f"koppel: {busy}; results are not recorded", file=sys.stderr)
+        session = open_for(args, read_only=True)
     try:
         refs = [r for r in session.refs() if r.step.check and load(r.step.check.name).KIND == "check"]
         if args.only:

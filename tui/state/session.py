@@ -416,7 +416,7 @@ def open_session(home: str | Path | None = None, server: str | None = None, *, r
     from tui.state.store import StateStore
 
     playbook = load_playbook(Path(playbook_path)) if playbook_path else load_builtin()
-    name = safe_server_name(server) if server else default_server()
+    name = safe_server_name(server) if server is not None else default_server()
     store = StateStore(koppel_home(home), name, read_only=read_only, app_version=__version__)
     state = store.open()
     if not state.playbook_id:

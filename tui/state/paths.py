@@ -1,0 +1,134 @@
+"""Where koppel keeps its files, and server names that are safe as file names on every OS.
+
+Server names policy (one state file per server, ``<name>.json`` in ``state_dir``):
+
+- allowed: ASCII letters, digits, ``.``, ``-`` and ``_``; first character a letter or digit, no
+  trailing dot. Host names (``AV-SRV01``) and DNS names (``av-srv01.corp.local``) pass.
+- normalised to lower case: Windows file names ignore case, so ``AV-SRV01`` and ``av-srv01`` must
+  be one state, not two that overwrite each other.
+- at most 64 characters: a DNS label is 63, a NetBIOS name 15; with the home folder and the
+  longest companion file (``.json.corrupt-<timestamp>``) it stays far below Windows' 260-character
+  path limit. Longer names are refused, not shortened: shortening could merge two servers.
+- refused, never transliterated: non-ASCII (``sérveur``; the message suggests ``serveur``),
+  path separators, drive colons, spaces, control characters, Windows device names (``CON``,
+  ``nul.txt``, ``COM1``...), and names ending in ``.lock`` (those are koppel's lock files).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import socket
+import unicodedata
+from pathlib import Path
+
+MAX_SERVER_NAME = 64
+_ALLOWED = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_NOT_ALLOWED = re.compile(r"[^a-z0-9._-]+")
+_WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"com{n}" for n in range(1, 10)]
+    + [f"lpt{n}" for n in range(1, 10)]
+)
+
+
+class BadServerName(ValueError):
+    """A server name that cannot safely be a file name; str() is one line for the admin."""
+
+
+def koppel_home(override: str | Path | None = None) -> Path:
+    """The folder for state, logs and reports: ``override``, else KOPPEL_HOME, else the OS's
+    per-user state folder (e.g. %LOCALAPPDATA%\\koppel, ~/.local/state/koppel)."""
+    chosen = override or os.environ.get("KOPPEL_HOME")
+    if chosen:
+        return Path(chosen).expanduser().absolute()
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("koppel", appauthor=False))
+
+
+def _subdir(home: Path | None, name: str) -> Path:
+    folder = (home or koppel_home()) / name
+    # 0o700: the state names servers and people; other local users have no business there
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def state_dir(home: Path | None = None) -> Path:
+    return _subdir(home, "state")
+
+
+def log_dir(home: Path | None = None) -> Path:
+    return _subdir(home, "logs")
+
+
+def report_dir(home: Path | None = None) -> Path:
+    return _subdir(home, "reports")
+
+
+def _ascii_suggestion(name: str) -> str:
+    """The nearest allowed spelling: accents dropped, other characters become '-'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return _NOT_ALLOWED.sub("-", plain).strip(".-_")[:MAX_SERVER_NAME].rstrip(".-_")
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 40 else name[:40] + "...")
+
+
+def _describe(char: str) -> str:
+    if char in "/\\":
+        return "a path separator"
+    if char == ":":
+        return "a colon (drive letters and streams are not allowed)"
+    if unicodedata.category(char).startswith("C"):
+        return f"a control character (U+{ord(char):04X})"
+    if char.isspace():
+        return "a space"
+    if not char.isascii():
+        return f"the non-ASCII character {char!r}"
+    return f"the character {char!r}"
+
+
+def safe_server_name(name: str) -> str:
+    """``name`` in canonical form (lower case), or BadServerName saying what is wrong."""
+    if not isinstance(name, str) or not name:
+        raise BadServerName("the server name is empty")
+    lowered = name.lower()
+    bad = _NOT_ALLOWED.search(lowered)
+    if bad:
+        problem = f"server name {_shown(name)} contains {_describe(bad.group()[0])}"
+        hint = _ascii_suggestion(name)
+        advice = "; use letters, digits, '.', '-' and '_' only" + (f", e.g. {hint!r}" if hint else "")
+        raise BadServerName(problem + advice)
+    if len(name) > MAX_SERVER_NAME:
+        raise BadServerName(
+            f"server name {_shown(name)} is too long ({len(name)} characters; at most {MAX_SERVER_NAME})"
+        )
+    if not _ALLOWED.fullmatch(lowered):
+        raise BadServerName(f"server name {_shown(name)} must start with a letter or a digit")
+    if lowered.endswith("."):
+        raise BadServerName(f"server name {_shown(name)} must not end with a dot")
+    if lowered.split(".", 1)[0] in _WINDOWS_DEVICES:
+        raise BadServerName(f"server name {_shown(name)} is a reserved device name on Windows")
+    if lowered.endswith(".lock"):
+        raise BadServerName(f"server name {_shown(name)} ends in '.lock', which koppel keeps for its lock files")
+    return lowered
+
+
+def default_server() -> str:
+    """This machine's host name as a server name (koppel usually runs on the AccountView server)."""
+    try:
+        return safe_server_name(_ascii_suggestion(socket.gethostname()))
+    except BadServerName:
+        return "localhost"
+
+
+def who() -> str:
+    """``user@host`` of whoever runs koppel, recorded with every step they change."""
+    try:  # reads LOGNAME, USER, LNAME, USERNAME (Windows), then the passwd entry (POSIX)
+        user = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # none set and no passwd entry / no pwd module (Windows)
+        user = "unknown"
+    return f"{user}@{socket.gethostname() or 'localhost'}"
