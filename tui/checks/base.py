@@ -5,21 +5,31 @@ A check is a module in ``tui.checks`` with:
     TITLE = Text-like dict {"nl": ..., "en": ...}
     KIND = "check" | "action"
     DEFAULT_TIMEOUT = 10.0           # seconds, the total deadline the engine enforces
+    DEADLINE_PARAM = "timeout"       # optional: a parameter that, when set, replaces DEFAULT_TIMEOUT
     class Params(pydantic.BaseModel) # its parameters, validated before it runs
     async def run(params: Params, ctx: CheckContext) -> CheckResult
 
-It never imports Textual; heavy libraries are imported inside ``run``.
+It never imports Textual; heavy libraries are imported inside ``run``. A secret parameter is a
+``pydantic.SecretStr``: the engine then masks its value in every log line and in the result.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
 ResultStatus = Literal["ok", "warn", "fail", "na"]
+
+# worst last: several results (several URLs, several checks) combine to the worst one
+SEVERITY: dict[str, int] = {"ok": 0, "na": 1, "warn": 2, "fail": 3}
+
+
+def worst(statuses: Iterable[ResultStatus]) -> ResultStatus:
+    """The most severe status; ``ok`` for none."""
+    return max(statuses, key=SEVERITY.__getitem__, default="ok")
 
 
 class CheckResult(BaseModel):
@@ -74,3 +84,12 @@ class CheckContext:
         if self.deadline is None:
             return default
         return max(0.0, self.deadline - time.monotonic())
+
+    def budget(self, default: float = 10.0) -> float:
+        """Seconds a check may give its own timeouts: a little less than ``remaining()``.
+
+        So a check's own timeout fires first and it can say what hung (DNS, TLS handshake, ...)
+        instead of the engine's generic "deadline reached".
+        """
+        left = self.remaining(default)
+        return max(0.0, left - min(0.25, left * 0.1))

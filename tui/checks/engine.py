@@ -1,0 +1,333 @@
+"""Runs checks: validates their parameters, enforces the deadline, turns every failure into a result.
+
+The UI, the session and the headless commands all go through ``run_check``; a check never has to
+guard against bad input, hanging peers or its own bugs itself. Nothing here raises, except
+cancellation by the caller (after the check has cleaned up).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+import traceback
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any, get_args
+from urllib.parse import quote
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from tui.checks import registry
+from tui.checks.base import CheckContext, CheckResult, Event, LogLine, Progress
+
+Emit = Callable[[Event], None]
+SECRET_MASK = "***"
+
+
+def _discard(event: Event) -> None:
+    pass
+
+
+async def run_check(
+    name: str,
+    params: dict[str, Any] | None,
+    *,
+    lang: str = "nl",
+    emit: Emit | None = None,
+    timeout: float | None = None,
+    clipboard: Callable[[str], None] | None = None,
+    log_file: LogFile | None = None,
+) -> CheckResult:
+    """Run one check under its deadline; always returns a result (cancellation propagates).
+
+    The deadline is ``timeout``, else the parameter named by the module's ``DEADLINE_PARAM`` when
+    set (tcp and https: ``timeout``), else the module's ``DEFAULT_TIMEOUT``. ``log_file``
+    (optional) receives the traceback of an internal error; ``emit`` only gets one line about it.
+    """
+    started = time.monotonic()
+    ctx = CheckContext(lang=lang, emit=_discard if emit is None else emit, clipboard=clipboard)
+    try:
+        module = registry.load(name)
+    except registry.UnknownCheck:
+        known = ", ".join(sorted(registry.CHECKS))
+        result = _fail(ctx.t(f"onbekende controle '{name}' (bekend: {known})", f"unknown check '{name}' (known: {known})"))
+        return _finish(result, started, ())
+    except Exception as exc:  # a broken check module must not take the caller down
+        return _finish(_internal_error(ctx, name, exc, log_file, ()), started, ())
+
+    parsed = _parse_params(module.Params, params or {}, ctx)
+    if isinstance(parsed, CheckResult):
+        return _finish(parsed, started, ())
+
+    secrets = _secret_values(parsed)
+    ctx.emit = _scrubbing(ctx.emit, secrets)
+    seconds = _deadline_seconds(timeout, parsed, module)
+    ctx.deadline = time.monotonic() + seconds
+    try:
+        async with asyncio.timeout(seconds) as scope:
+            result = await module.run(parsed, ctx)
+        if not isinstance(result, CheckResult):
+            raise TypeError(f"check '{name}' returned {type(result).__name__}, not a CheckResult")
+    except TimeoutError as exc:
+        if scope.expired():
+            result = _deadline_reached(ctx, seconds)
+        else:  # a timeout of the check's own making that it did not handle
+            result = _internal_error(ctx, name, exc, log_file, secrets)
+    except asyncio.CancelledError:
+        ctx.log(ctx.t("afgebroken", "cancelled"))
+        raise
+    except Exception as exc:
+        result = _internal_error(ctx, name, exc, log_file, secrets)
+    return _finish(result, started, secrets)
+
+
+async def run_many(
+    items: Sequence[tuple[Hashable, str, dict[str, Any] | None]],
+    *,
+    lang: str = "nl",
+    emit_for: Callable[[Hashable], Emit | None] | None = None,
+    concurrency: int = 4,
+    timeouts: Mapping[Hashable, float | None] | None = None,
+) -> dict[Hashable, CheckResult]:
+    """Run independent checks side by side, at most ``concurrency`` at a time.
+
+    ``items`` are (key, check name, params); ``timeouts`` optionally gives a key its own deadline
+    (as ``run_check``'s ``timeout``). The results come back under their key, in the order given.
+    Cancelling run_many cancels every check still running.
+    """
+    keys = [key for key, _, _ in items]
+    if len(set(keys)) != len(keys):
+        raise ValueError("run_many: every item needs its own key")
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(key: Hashable, name: str, params: dict[str, Any] | None) -> CheckResult:
+        async with gate:
+            emit = emit_for(key) if emit_for else None
+            timeout = timeouts.get(key) if timeouts else None
+            return await run_check(name, params, lang=lang, emit=emit, timeout=timeout)
+
+    async with asyncio.TaskGroup() as group:
+        tasks = {key: group.create_task(one(key, name, params)) for key, name, params in items}
+    return {key: task.result() for key, task in tasks.items()}
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def _parse_params(model: type[BaseModel], raw: dict[str, Any], ctx: CheckContext) -> BaseModel | CheckResult:
+    """The validated parameters, or a fail result listing every problem on one line."""
+    problems = [f"{key}: {ctx.t('onbekende parameter', 'unknown parameter')}" for key in raw if key not in model.model_fields]
+    try:
+        parsed = model.model_validate(raw, context={"lang": ctx.lang})
+    except ValidationError as exc:
+        problems += [_describe_error(model, error, ctx) for error in exc.errors(include_url=False)]
+    if not problems:
+        return parsed
+    return CheckResult(
+        status="fail",
+        message="; ".join(problems),
+        hint=ctx.t(
+            "De gegevens voor deze controle kloppen niet: pas de invoer van de stap aan (of het draaiboek).",
+            "This check got invalid input: correct the step's input (or the playbook).",
+        ),
+        evidence={"bad_params": problems},  # the headless commands turn this into a usage error
+    )
+
+
+def _describe_error(model: type[BaseModel], error: Any, ctx: CheckContext) -> str:
+    """'port: must be a whole number from 1 to 65535' rather than pydantic's wording."""
+    loc = error["loc"]
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    kind = error["type"]
+    field = model.model_fields.get(loc[0]) if loc and len(loc) == 1 else None
+    if kind == "missing":
+        what = ctx.t("ontbreekt", "is required")
+    elif kind == "value_error":
+        what = str(error.get("ctx", {}).get("error", error["msg"]))
+    elif field is not None and kind.split("_")[0] in {"int", "float", "greater", "less"}:
+        what = _number_phrase(field, ctx)
+    elif kind in {"string_type", "string_too_short"}:
+        what = ctx.t("moet tekst zijn (niet leeg)", "must be text (not empty)")
+    elif kind == "list_type":
+        what = ctx.t("moet een lijst zijn", "must be a list")
+    else:
+        what = error["msg"]
+    return f"{where or '(params)'}: {what}"
+
+
+def _number_phrase(field: Any, ctx: CheckContext) -> str:
+    whole = int in (get_args(field.annotation) or (field.annotation,))
+    noun = ctx.t("een geheel getal", "a whole number") if whole else ctx.t("een getal", "a number")
+    bounds = {name: getattr(item, name) for item in field.metadata for name in ("ge", "le", "gt") if hasattr(item, name)}
+    low, high = bounds.get("ge"), bounds.get("le")
+    if low is not None and high is not None:
+        return ctx.t(f"moet {noun} van {low} tot en met {high} zijn", f"must be {noun} from {low} to {high}")
+    if "gt" in bounds:
+        return ctx.t(f"moet {noun} groter dan {bounds['gt']} zijn", f"must be {noun} greater than {bounds['gt']}")
+    if low is not None:
+        return ctx.t(f"moet {noun} van minstens {low} zijn", f"must be {noun} of at least {low}")
+    if high is not None:
+        return ctx.t(f"moet {noun} van hoogstens {high} zijn", f"must be {noun} of at most {high}")
+    return ctx.t(f"moet {noun} zijn", f"must be {noun}")
+
+
+def _deadline_seconds(timeout: float | None, parsed: BaseModel, module: ModuleType) -> float:
+    """The caller's timeout, else the parameter the module names as its deadline, else its default.
+
+    Only an opt-in parameter counts: elsewhere a ``timeout`` parameter may mean something smaller
+    (licence_pdf's is the time to read one PDF, inside a longer deadline).
+    """
+    deadline_param = getattr(module, "DEADLINE_PARAM", None)
+    own = getattr(parsed, deadline_param, None) if deadline_param else None
+    chosen = timeout if timeout is not None else own if own is not None else module.DEFAULT_TIMEOUT
+    return max(0.0, float(chosen))
+
+
+# --- secrets ------------------------------------------------------------------------------------
+
+
+def _secret_values(parsed: BaseModel) -> tuple[str, ...]:
+    """Every secret parameter (a SecretStr) as it could appear in text: plain and URL-encoded."""
+    found: set[str] = set()
+    for name in type(parsed).model_fields:
+        value = getattr(parsed, name)
+        if isinstance(value, SecretStr) and value.get_secret_value():
+            plain = value.get_secret_value()
+            found |= {plain, quote(plain, safe=""), quote(plain)}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, SECRET_MASK)
+    return text
+
+
+def _scrub_value(value: Any, secrets: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return _scrub(value, secrets)
+    if isinstance(value, dict):
+        return {key: _scrub_value(item, secrets) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub_value(item, secrets) for item in value]
+    return value
+
+
+def _scrubbing(emit: Emit, secrets: tuple[str, ...]) -> Emit:
+    """A second guard: a check should never log a secret, but if it does it is masked here."""
+    if not secrets:
+        return emit
+
+    def scrubbed(event: Event) -> None:
+        if isinstance(event, LogLine):
+            event = LogLine(_scrub(event.text, secrets), event.at)
+        elif isinstance(event, Progress):
+            event = Progress(event.done, event.total, _scrub(event.text, secrets))
+        emit(event)
+
+    return scrubbed
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+def _fail(message: str, hint: str = "") -> CheckResult:
+    return CheckResult(status="fail", message=message, hint=hint)
+
+
+def _finish(result: CheckResult, started: float, secrets: tuple[str, ...]) -> CheckResult:
+    update: dict[str, Any] = {"duration_ms": round((time.monotonic() - started) * 1000)}
+    if secrets:
+        update |= {
+            "message": _scrub(result.message, secrets),
+            "hint": _scrub(result.hint, secrets),
+            "evidence": _scrub_value(result.evidence, secrets),
+        }
+    return result.model_copy(update=update)
+
+
+def _deadline_reached(ctx: CheckContext, seconds: float) -> CheckResult:
+    ctx.log(ctx.t(f"tijdslimiet van {seconds:g} s bereikt", f"deadline of {seconds:g} s reached"))
+    return _fail(
+        ctx.t(f"tijdslimiet van {seconds:g} s bereikt", f"deadline of {seconds:g} s reached"),
+        ctx.t(
+            "De controle was niet op tijd klaar. Probeer het opnieuw; het logboek laat zien waar hij "
+            "bleef hangen. Een trage verbinding? Geef dan een ruimere tijdslimiet.",
+            "The check did not finish in time. Try again; the log shows where it got stuck. "
+            "A slow connection? Then allow more time.",
+        ),
+    )
+
+
+def _internal_error(
+    ctx: CheckContext, name: str, exc: BaseException, log_file: LogFile | None, secrets: tuple[str, ...]
+) -> CheckResult:
+    cause = exc
+    while isinstance(cause, BaseExceptionGroup) and len(cause.exceptions) == 1:
+        cause = cause.exceptions[0]  # "unhandled errors in a TaskGroup" says nothing; its one error does
+    text = " ".join(str(cause).split()) or type(cause).__name__
+    ctx.log(ctx.t(f"interne fout in controle '{name}'", f"internal error in check '{name}'") + f": {type(cause).__name__}: {text}")
+    if log_file is not None:
+        log_file.write(_scrub(line, secrets) for line in traceback.format_exception(exc))
+    return _fail(
+        text,
+        ctx.t(
+            "Een onverwachte fout in koppel zelf; de details staan in het logbestand. Probeer het "
+            "opnieuw, of bevestig deze stap met de hand.",
+            "An unexpected error in koppel itself; the details are in the log file. Try again, or "
+            "confirm this step by hand.",
+        ),
+    )
+
+
+# --- the log file -------------------------------------------------------------------------------
+
+
+class LogFile:
+    """A server's log on disk: timestamped lines appended in batches, bounded by one rotation.
+
+    Each ``write`` is one open/append/close, so nothing holds the file open (Windows can rotate
+    it, an admin can open it in Notepad meanwhile). When a batch would take the file past
+    ``max_bytes`` the file moves to ``<name>.1`` (replacing an older one) and a new one starts.
+    """
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def __init__(self, path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> None:
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()  # the UI writes from workers and timers
+
+    @property
+    def rotated_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".1")
+
+    def write(self, lines: Iterable[str | LogLine]) -> None:
+        data = "".join(self._format(line) for line in lines).encode("utf-8", errors="replace")
+        if not data:
+            return
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._rotate_before(len(data))
+            with open(self.path, "ab") as handle:
+                handle.write(data)
+
+    def _format(self, line: str | LogLine) -> str:
+        text, at = (line.text, line.at) if isinstance(line, LogLine) else (line, time.time())
+        stamp = datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+        return "".join(f"{stamp} {part}{os.linesep}" for part in text.splitlines() or [""])
+
+    def _rotate_before(self, incoming: int) -> None:
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size and size + incoming > self.max_bytes:
+            try:
+                os.replace(self.path, self.rotated_path)
+            except OSError:
+                pass  # e.g. held open by another process on Windows: keep appending, rotate next time
