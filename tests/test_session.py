@@ -32,7 +32,7 @@ def small_playbook() -> Playbook:
                  "requires": ["a.welkom"],
                  "fields": [{"id": "email", "label": "E-mail", "type": "email", "required": True},
                             {"id": "pw", "label": "Wachtwoord", "type": "secret"}]},
-                {"id": "a.probe", "title": "Probe", "kind": "check", "optional": True,
+                {"id": "a.probe", "title": "Probe", "kind": "check", "optional": True, "requires": ["a.form"],
                  "fields": [{"id": "port", "label": "Poort", "type": "int"}],
                  "check": {"name": "tcp", "params": {"host": "127.0.0.1", "port": "{a.probe:port}",
                                                      "note": "pw={a.form:pw} adm={administratie}"}}},
@@ -43,7 +43,7 @@ def small_playbook() -> Playbook:
                 {"id": "b.per", "title": "Per administratie", "kind": "manual", "scope": "administratie"},
                 {"id": "b.after", "title": "Daarna", "kind": "manual", "requires": ["b.per"]},
             ]},
-        ]})
+        ], "administraties_field": "b.adm:administraties"})
 
 
 def make_session(lang: str = "nl") -> Session:
@@ -89,7 +89,7 @@ def test_progress_next_open_and_skip() -> None:
     assert session.status("a.probe") == "skipped"
     assert session.progress() == (2, 6)
     session.reopen("a.probe")
-    assert session.status("a.probe") == "todo"
+    assert session.status("a.probe") == "blocked"  # skipping was allowed while blocked; reopened it waits again
 
 
 def test_secrets_stay_in_memory_but_reach_the_check_params() -> None:
@@ -109,6 +109,10 @@ def test_secrets_stay_in_memory_but_reach_the_check_params() -> None:
 
 def test_results_map_to_statuses_and_keep_a_bounded_log_tail() -> None:
     session = make_session()
+    with pytest.raises(StepBlocked):
+        session.mark_running("a.probe")
+    session.confirm("a.welkom")
+    session.submit("a.form", {"email": "beheer@example.nl"})
     session.mark_running("a.probe")
     assert session.status("a.probe") == "running" and session.step_state("a.probe").attempts == 1
     session.record_result("a.probe", CheckResult(status="na", message="n/a"), [str(i) for i in range(500)])
@@ -122,9 +126,9 @@ def test_results_map_to_statuses_and_keep_a_bounded_log_tail() -> None:
 
 def test_running_steps_of_a_dead_session_come_back_interrupted() -> None:
     state = ServerState(server="srv")
-    state.step("a.probe").status = "running"
+    state.step("b.adm").status = "running"
     session = Session(small_playbook(), state, None, who="x@y")
-    assert session.status("a.probe") == "interrupted" and session.interrupted == ["a.probe"]
+    assert session.status("b.adm") == "interrupted" and session.interrupted == ["b.adm"]
 
 
 def test_welcome_back_message() -> None:

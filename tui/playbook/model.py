@@ -69,6 +69,12 @@ class RuleRef(_Strict):
     name: str
     params: dict[str, Any] = PydanticField(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_name(cls, value: Any) -> Any:
+        # rules = ["email"] is short for rules = [{ name = "email" }]
+        return {"name": value} if isinstance(value, str) else value
+
 
 class FormField(_Strict):
     id: str
@@ -113,9 +119,11 @@ class CheckRef(_Strict):
     ) -> dict[str, Any]:
         """The params with references filled in. ``answer(step_id, field_id)`` gives a value
         (None when unanswered). A param that is exactly one reference keeps the answer's type
-        (int port, list of URLs); None/empty answers resolve to None so the check's default
-        applies. References inside longer strings are replaced by their text."""
-        return {param: _resolve_value(value, answer, administratie) for param, value in self.params.items()}
+        (int port, list of URLs); when that answer is empty the param is left out, so the
+        check's own default applies ("empty = look in Downloads"). References inside longer
+        strings are replaced by their text."""
+        resolved = {param: _resolve_value(value, answer, administratie) for param, value in self.params.items()}
+        return {param: value for param, value in resolved.items() if value is not None}
 
 
 def _strings_in(value: Any) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import locale
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +23,7 @@ if TYPE_CHECKING:
     from tui.state.store import StateStore
 
 CLOSED = ("done", "skipped")
-ADMINISTRATIES_FIELD = "administraties"
 SECRET_MASK = "********"
-_REFERENCE = re.compile(r"\{([A-Za-z0-9_.\-]+):([A-Za-z0-9_\-]+)\}")
 
 
 class SessionError(Exception):
@@ -277,16 +274,19 @@ class Session:
         entry = self.state.step(key)
         entry.answers = {k: v for k, v in cleaned.items() if k not in secret_ids}
         entry.draft = None
-        if ref.step.field(ADMINISTRATIES_FIELD) is not None and ADMINISTRATIES_FIELD in cleaned:
-            self.state.administraties = list(dict.fromkeys(cleaned[ADMINISTRATIES_FIELD] or []))
+        source = self.playbook.administraties_ref()
+        if source and source[0] == ref.step.id and source[1] in cleaned:
+            self.state.administraties = list(dict.fromkeys(cleaned[source[1]] or []))
         self._changed()
 
     def check_params(self, key: str) -> dict[str, Any]:
-        """The check's parameters with ``{step:field}`` and ``{administratie}`` filled in."""
+        """The check's parameters with ``{step:field}`` and ``{administratie}`` filled in;
+        unanswered ones are left out so the check's own default applies."""
         ref = self.ref(key)
         if ref.step.check is None:
             return {}
-        return {name: self._resolve(value, ref) for name, value in ref.step.check.params.items()}
+        return ref.step.check.resolve(lambda step_id, field_id: self._answer(step_id, field_id, ref),
+                                      ref.administratie)
 
     def mark_running(self, key: str) -> None:
         self._writable(key)
@@ -336,7 +336,8 @@ class Session:
         return en if self.lang == "en" else nl
 
     def _administraties_step(self) -> Step | None:
-        return next((s for s in self.playbook.steps() if s.field(ADMINISTRATIES_FIELD)), None)
+        source = self.playbook.administraties_ref()
+        return self.playbook.step(source[0]) if source else None
 
     def _mark_interrupted(self) -> list[str]:
         keys = [key for key, entry in self.state.steps.items() if entry.status == "running"]
@@ -364,17 +365,6 @@ class Session:
         kept = {k: str(v) for k, v in secrets.items() if v not in (None, "")}
         if kept:
             self._secrets.setdefault(key, {}).update(kept)
-
-    def _resolve(self, value: Any, ref: StepRef) -> Any:
-        if isinstance(value, list):
-            return [self._resolve(item, ref) for item in value]
-        if not isinstance(value, str):
-            return value
-        value = value.replace("{administratie}", ref.administratie or "")
-        whole = _REFERENCE.fullmatch(value)
-        if whole:
-            return self._answer(whole.group(1), whole.group(2), ref)
-        return _REFERENCE.sub(lambda m: str(self._answer(m.group(1), m.group(2), ref) or ""), value)
 
     def _answer(self, step_id: str, field_id: str, ref: StepRef) -> Any:
         keys = [f"{step_id}@{ref.administratie}", step_id] if ref.administratie else [step_id]

@@ -1,0 +1,511 @@
+"""Validation of the admin's answers: type coercion per field type, ``required``, named rules.
+
+Rules are registered by name in ``RULES``; a playbook attaches them to a field with parameters
+(``rules = [{ name = "version_min", params = { min = "9.8" } }]``). A rule sees the field's value
+(already coerced, never empty unless the rule asks for empty values) and the step's other values,
+so cross-field rules ("Blk gedemarkeerd" only after "beginbalans overgenomen") live here too.
+
+Every message exists in Dutch and English. A secret's value never appears in a message.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Callable, Literal
+
+from tui.playbook.model import FormField, Step
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    level: Level
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule sees besides the value: its params, the step's cleaned values, the language."""
+
+    step: Step
+    field: FormField
+    params: dict[str, Any]
+    values: dict[str, Any]
+    lang: str
+
+    def t(self, nl: str, en: str) -> str:
+        return en if self.lang == "en" else nl
+
+    def label(self, field_id: str) -> str:
+        other = self.step.field(field_id)
+        return other.label.get(self.lang) if other else field_id
+
+    def warning(self, nl: str, en: str) -> Finding:
+        return Finding(self.field.id, "warning", self.t(nl, en))
+
+
+RuleResult = str | Finding | None  # a str is an error on the rule's field
+RuleFn = Callable[[Any, RuleContext], RuleResult]
+
+
+@dataclass(frozen=True)
+class Rule:
+    fn: RuleFn
+    # param name -> (type, default); a param without default (default None) is required
+    params: dict[str, tuple[type, Any]] = dataclass_field(default_factory=dict)
+    field_params: tuple[str, ...] = ()  # params that name another field of the same step
+    on_empty: bool = False  # run even when the value is empty (cross-field rules)
+
+    def with_defaults(self, given: dict[str, Any]) -> dict[str, Any]:
+        return {name: given.get(name, default) for name, (_, default) in self.params.items()}
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, **kwargs: Any) -> Callable[[RuleFn], RuleFn]:
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[name] = Rule(fn, **kwargs)
+        return fn
+
+    return register
+
+
+def is_empty(value: Any) -> bool:
+    """No answer: None, an empty string or an empty list (False and 0 are answers)."""
+    return value is None or value == "" or value == []
+
+
+# --- AccountView version and edition -------------------------------------------------------
+
+# "9.8", "9.8a", "10.1", "9.8.1"; optionally followed by more words ("9.8a (build 1234)")
+_VERSION = re.compile(r"(\d{1,2})(?:\.(\d{1,2})(?:\.\d+)*)?([a-z])?(?=$|[\s,;(])", re.IGNORECASE)
+_WHERE_VERSION = (
+    "U vindt de versie in AccountView via Help > Info.",
+    "AccountView shows its version under Help > Info.",
+)
+
+
+def parse_accountview_version(text: str) -> tuple[int, int, str] | None:
+    """(major, minor, letter) from "9.8", "9.8a", "10.1", "AccountView 9.9"; None if absent."""
+    cleaned = re.sub(r"^\s*(accountview\s*)?((versie|version)\s*)?", "", str(text), flags=re.IGNORECASE)
+    match = _VERSION.match(cleaned)
+    if not match:
+        return None
+    major, minor, letter = match.groups()
+    return int(major), int(minor or 0), (letter or "").lower()
+
+
+@rule("version_min", params={"min": (str, "9.8")})
+def version_min(value: Any, ctx: RuleContext) -> RuleResult:
+    minimum = parse_accountview_version(ctx.params["min"])
+    found = parse_accountview_version(str(value))
+    if found is None:
+        return ctx.t(
+            f"Geen AccountView-versie herkend (bijv. 9.8 of 10.1). {_WHERE_VERSION[0]}",
+            f"No AccountView version recognised (e.g. 9.8 or 10.1). {_WHERE_VERSION[1]}",
+        )
+    if minimum and found[:2] < minimum[:2]:
+        shown = f"{found[0]}.{found[1]}{found[2]}"
+        wanted = ctx.params["min"]
+        return ctx.t(
+            f"AccountView {shown} is te oud: u hebt versie {wanted} of hoger nodig. "
+            f"Vraag de update aan. {_WHERE_VERSION[0]}",
+            f"AccountView {shown} is too old: you need version {wanted} or later. "
+            f"Request the update. {_WHERE_VERSION[1]}",
+        )
+    return None
+
+
+@rule("edition", params={"allowed": (list, ["Team", "Business"])})
+def edition(value: Any, ctx: RuleContext) -> RuleResult:
+    allowed = [str(name) for name in ctx.params["allowed"]]
+    words = re.findall(r"[\w-]+", str(value).lower())
+    if any(name.lower() in words for name in allowed):
+        return None
+    names = " of ".join(f"AccountView {name}" for name in allowed)
+    names_en = " or ".join(f"AccountView {name}" for name in allowed)
+    return ctx.t(
+        f"Voor Visma.net AutoReport moet u beschikken over {names}; '{value}' is niet genoeg. "
+        "Help > Infoline toont uw editie.",
+        f"Visma.net AutoReport needs {names_en}; '{value}' is not enough. "
+        "Help > Infoline shows your edition.",
+    )
+
+
+# --- Onderneming ---------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_SHORT_YEAR = re.compile(r"['‘’`]\d{2}(?!\d)")
+
+
+@rule("no_year")
+def no_year(value: Any, ctx: RuleContext) -> RuleResult:
+    text = str(value)
+    if found := _YEAR.search(text):
+        return ctx.t(
+            f"'{found.group(0)}' lijkt een jaartal. Let op: Gebruik hiervoor geen jaartallen, "
+            "want de onderneming bevat alle boekjaren.",
+            f"'{found.group(0)}' looks like a year. Caution: do not use years here, because the "
+            "onderneming holds all financial years.",
+        )
+    if found := _SHORT_YEAR.search(text):
+        return ctx.warning(
+            f"'{found.group(0)}' lijkt een verkort jaartal. Let op: Gebruik hiervoor geen "
+            "jaartallen, want de onderneming bevat alle boekjaren.",
+            f"'{found.group(0)}' looks like a short year. Caution: do not use years here, "
+            "because the onderneming holds all financial years.",
+        )
+    return None
+
+
+# --- E-mail addresses ----------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_problem(value: str, lang: str) -> str | None:
+    if len(value) <= 254 and _EMAIL.fullmatch(value):
+        return None
+    return (
+        f"'{value}' is not a valid e-mail address (e.g. beheer@yourcompany.nl)."
+        if lang == "en"
+        else f"'{value}' is geen geldig e-mailadres (bijv. beheer@uwbedrijf.nl)."
+    )
+
+
+@rule("email")
+def email(value: Any, ctx: RuleContext) -> RuleResult:
+    return email_problem(str(value), ctx.lang)
+
+
+# Local parts that name a role, not a person (the note advises a general address).
+_GENERAL_WORDS = {
+    "admin", "administrator", "administratie", "beheer", "beheerder", "systeembeheer", "it", "ict",
+    "info", "support", "helpdesk", "servicedesk", "service", "finance", "financien", "financiën",
+    "boekhouding", "accountview", "visma", "office", "kantoor", "secretariaat", "sales", "noreply",
+    "no-reply", "post", "mail", "algemeen", "facturen", "factuur", "crediteuren", "debiteuren",
+    "salaris", "hr", "personeelszaken", "inkoop", "verkoop", "ict-beheer", "automatisering",
+}
+_FREE_MAIL = {
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl",
+    "live.com", "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "ziggo.nl",
+    "kpnmail.nl", "planet.nl", "home.nl", "xs4all.nl", "hetnet.nl", "casema.nl", "chello.nl",
+    "upcmail.nl", "telfort.nl", "tele2.nl", "proton.me", "protonmail.com",
+}
+# Single-word local parts that are a first name (jan@...): common Dutch first names.
+_FIRST_NAMES = {
+    "jan", "piet", "kees", "henk", "johan", "peter", "mark", "erik", "eric", "martin", "marco",
+    "paul", "frank", "hans", "gerard", "willem", "bas", "tim", "tom", "thomas", "daan", "sander",
+    "jeroen", "michiel", "bram", "ruud", "rob", "robert", "richard", "dennis", "stefan", "maria",
+    "anna", "anne", "linda", "sandra", "monique", "marieke", "ingrid", "petra", "esther", "sanne",
+    "lisa", "emma", "sophie", "julia", "eva", "inge", "karin", "saskia", "marloes", "ilse",
+}
+_PERSON_LIKE = re.compile(r"[a-zà-ÿ]+(?:[._-][a-zà-ÿ]+)+")  # jan.jansen, j.de-vries, jan_jansen
+
+
+@rule("general_email")
+def general_email(value: Any, ctx: RuleContext) -> RuleResult:
+    local, _, domain = str(value).lower().rpartition("@")
+    parts = set(re.split(r"[._+-]", local))
+    looks_personal = (
+        domain in _FREE_MAIL
+        or local in _FIRST_NAMES
+        or (_PERSON_LIKE.fullmatch(local) is not None and not parts & _GENERAL_WORDS)
+    )
+    if not looks_personal:
+        return None
+    return ctx.warning(
+        "Dit lijkt een persoonlijk e-mailadres. Wij adviseren om voor dit beheerdersaccount een "
+        "algemeen e-mailadres te gebruiken, zoals beheer@, it@ of administratie@ uw domein.",
+        "This looks like a personal e-mail address. Visma advises a general e-mail address for "
+        "this administrator account, such as beheer@, it@ or administratie@ your domain.",
+    )
+
+
+# --- Cross-field rules ---------------------------------------------------------------------
+
+
+@rule("blk_after_opening_balance", params={"field": (str, "beginbalans_overgenomen")},
+      field_params=("field",), on_empty=True)
+def blk_after_opening_balance(value: Any, ctx: RuleContext) -> RuleResult:
+    if value is True and ctx.values.get(ctx.params["field"]) is not True:
+        return ctx.t(
+            "Nieuwe administraties zijn standaard geblokkeerd. Demarkeer dit veld pas als de "
+            "administratie klaar is voor gebruik, dus nadat de beginbalans is overgenomen "
+            f"(markeer eerst '{ctx.label(ctx.params['field'])}').",
+            "New administraties are blocked by default. Only clear Blk once the administratie is "
+            "ready for use, i.e. after the opening balance has been carried over "
+            f"(tick '{ctx.label(ctx.params['field'])}' first).",
+        )
+    return None
+
+
+@rule("restart_after_visma_changes", params={"field": (str, "geopend_vanuit_accountview")},
+      field_params=("field",), on_empty=True)
+def restart_after_visma_changes(value: Any, ctx: RuleContext) -> RuleResult:
+    if ctx.values.get(ctx.params["field"]) is True and value is not True:
+        return ctx.t(
+            "Opmerking: Als u Visma.net vanuit AccountView hebt geopend, dan moet u AccountView "
+            "sluiten en opnieuw starten.",
+            "Note: if you opened Visma.net from AccountView, you must close AccountView and "
+            "start it again.",
+        )
+    return None
+
+
+@rule("required_if", params={"field": (str, None)}, field_params=("field",), on_empty=True)
+def required_if(value: Any, ctx: RuleContext) -> RuleResult:
+    other_value = ctx.values.get(ctx.params["field"])
+    if not is_empty(other_value) and other_value is not False and is_empty(value):
+        other = ctx.label(ctx.params["field"])
+        return ctx.t(
+            f"Verplicht als '{other}' is ingevuld of gemarkeerd.", f"Required when '{other}' is filled in or ticked."
+        )
+    return None
+
+
+# --- Check parameters ----------------------------------------------------------------------
+
+
+@rule("port")
+def port(value: Any, ctx: RuleContext) -> RuleResult:
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if number is None and isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number is not None and 1 <= number <= 65535:
+        return None
+    return ctx.t(
+        f"'{value}' is geen geldige poort: kies een getal van 1 tot en met 65535.",
+        f"'{value}' is not a valid port: choose a number from 1 to 65535.",
+    )
+
+
+@rule("url", params={"schemes": (list, ["http", "https"])})
+def url(value: Any, ctx: RuleContext) -> RuleResult:
+    from urllib.parse import urlsplit
+
+    schemes = [str(s).lower() for s in ctx.params["schemes"]]
+    text = str(value).strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+        valid = parts.scheme.lower() in schemes and bool(parts.hostname) and " " not in text
+        valid = valid and hostname_problem(parts.hostname or "", ctx.lang) is None
+    except ValueError:
+        valid = False
+    if valid:
+        return None
+    shown = "/".join(schemes)
+    return ctx.t(
+        f"'{value}' is geen geldige URL: begin met {shown}:// gevolgd door een servernaam "
+        "(bijv. http://proxy.bedrijf.local:8080).",
+        f"'{value}' is not a valid URL: start with {shown}:// followed by a host name "
+        "(e.g. http://proxy.company.local:8080).",
+    )
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def hostname_problem(value: str, lang: str) -> str | None:
+    text = value.strip().strip("[]")
+    try:
+        ipaddress.ip_address(text)
+        return None
+    except ValueError:
+        pass
+    name = text[:-1] if text.endswith(".") else text
+    labels = name.split(".")
+    numeric = all(label.isdigit() for label in labels)  # "300.1.1.1" is a bad IP, not a name
+    if name and len(name) <= 253 and not numeric and all(_LABEL.fullmatch(lbl) for lbl in labels):
+        return None
+    hint_nl, hint_en = "", ""
+    if "://" in text or "/" in text:
+        hint_nl = " Vul alleen de servernaam in, zonder http:// of pad."
+        hint_en = " Enter only the host name, without http:// or a path."
+    elif ":" in text:
+        hint_nl, hint_en = " Vul de poort apart in.", " Enter the port separately."
+    if lang == "en":
+        return f"'{value}' is not a valid host name or IP address.{hint_en}"
+    return f"'{value}' is geen geldige servernaam of IP-adres.{hint_nl}"
+
+
+@rule("hostname")
+def hostname(value: Any, ctx: RuleContext) -> RuleResult:
+    return hostname_problem(str(value), ctx.lang)
+
+
+# --- Coercion per field type ---------------------------------------------------------------
+
+_TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "on", "aan", "x"}
+_FALSE = {"nee", "n", "no", "false", "onwaar", "0", "off", "uit"}
+
+
+class InvalidValue(ValueError):
+    """A raw input that does not fit its field type; carries the message in both languages."""
+
+    def __init__(self, nl: str, en: str) -> None:
+        super().__init__(nl)
+        self.nl, self.en = nl, en
+
+
+def coerce(form_field: FormField, raw: Any) -> Any:
+    """The typed value of a raw input (mostly a string); None when empty. Raises InvalidValue."""
+    kind = form_field.type
+    if kind == "list":
+        items = raw if isinstance(raw, (list, tuple)) else re.split(r"[,\n]", str(raw or ""))
+        cleaned = [str(item).strip() for item in items if item is not None and str(item).strip()]
+        return list(dict.fromkeys(cleaned)) or None
+    if raw is None:
+        return None
+    if kind == "bool":
+        return _coerce_bool(raw)
+    if kind == "secret":
+        return str(raw) or None  # spaces may belong to a password: never strip
+    text = str(raw).strip()
+    if text == "":
+        return None
+    if kind == "int":
+        return _coerce_int(raw, text)
+    if kind == "choice":
+        return _coerce_choice(form_field, text)
+    if kind == "email":
+        if problem := email_problem(text, "nl"):
+            raise InvalidValue(problem, email_problem(text, "en") or problem)
+        return text
+    if kind == "path":
+        return _coerce_path(text)
+    return text
+
+
+def _coerce_bool(raw: Any) -> bool | None:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidValue(f"'{raw}' is geen ja of nee.", f"'{raw}' is not yes or no.")
+
+
+def _coerce_int(raw: Any, text: str) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    raise InvalidValue(f"'{text}' is geen geheel getal.", f"'{text}' is not a whole number.")
+
+
+def _coerce_choice(form_field: FormField, text: str) -> str:
+    for choice in form_field.choices:
+        if choice.casefold() == text.casefold():
+            return choice
+    listed = ", ".join(form_field.choices)
+    raise InvalidValue(f"'{text}' is geen keuze uit: {listed}.", f"'{text}' is not one of: {listed}.")
+
+
+def _coerce_path(text: str) -> str:
+    # Windows Explorer's "Copy as path" wraps the path in double quotes
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    if "\0" in text:
+        raise InvalidValue("Een pad mag geen NUL-teken bevatten.", "A path cannot contain a NUL character.")
+    return text
+
+
+# --- Validation of a whole step ------------------------------------------------------------
+
+
+def _required_message(form_field: FormField, lang: str) -> str:
+    if form_field.type == "bool":
+        return "Tick this to continue." if lang == "en" else "Markeer dit om verder te gaan."
+    return "Required." if lang == "en" else "Verplicht veld."
+
+
+def _scrub(message: str, form_field: FormField, raw: Any) -> str:
+    """A secret's value never reaches a message, whatever a rule wrote."""
+    if form_field.secret and isinstance(raw, str) and raw.strip():
+        for secret in {raw, raw.strip()}:
+            message = message.replace(secret, "***")
+    return message
+
+
+def _apply_rules(
+    form_field: FormField, value: Any, step: Step, values: dict[str, Any], lang: str
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for ref in form_field.rules:
+        registered = RULES.get(ref.name)
+        if registered is None:  # the loader reports unknown rules; never crash a form over it
+            continue
+        ctx = RuleContext(step, form_field, registered.with_defaults(ref.params), values, lang)
+        if is_empty(value):
+            targets = [value] if registered.on_empty else []
+        elif isinstance(value, list) and not registered.on_empty:
+            targets = value  # a list field: the rule judges every item
+        else:
+            targets = [value]
+        for target in targets:
+            outcome = registered.fn(target, ctx)
+            if isinstance(outcome, str):
+                outcome = Finding(form_field.id, "error", outcome)
+            if outcome is not None:
+                findings.append(outcome)
+    return findings
+
+
+def validate_values(
+    step: Step, values: dict[str, Any], lang: str
+) -> tuple[dict[str, Any], list[Finding]]:
+    """Coerce the raw inputs of ``step``'s form, apply ``required`` and the rules.
+
+    Missing keys take the field's default; keys the step does not know are dropped. Returns the
+    cleaned values (secrets included: the caller keeps them in memory only) and the findings;
+    errors block a submit, warnings do not.
+    """
+    cleaned: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for form_field in step.fields:
+        raw = values[form_field.id] if form_field.id in values else form_field.default
+        try:
+            cleaned[form_field.id] = coerce(form_field, raw)
+        except InvalidValue as invalid:
+            cleaned[form_field.id] = None
+            message = invalid.en if lang == "en" else invalid.nl
+            findings.append(Finding(form_field.id, "error", message))
+            continue
+        if form_field.required and (
+            is_empty(cleaned[form_field.id]) or (form_field.type == "bool" and cleaned[form_field.id] is not True)
+        ):
+            findings.append(Finding(form_field.id, "error", _required_message(form_field, lang)))
+    failed = {finding.field for finding in findings}
+    for form_field in step.fields:
+        if form_field.id not in failed:
+            findings.extend(_apply_rules(form_field, cleaned[form_field.id], step, cleaned, lang))
+    unique = list(dict.fromkeys(findings))
+    by_id = {f.id: f for f in step.fields}
+    return cleaned, [
+        Finding(f.field, f.level, _scrub(f.message, by_id[f.field], values.get(f.field)))
+        if f.field in by_id else f
+        for f in unique
+    ]
+
+
+def validate_field(
+    step: Step, field_id: str, raw: Any, values: dict[str, Any], lang: str
+) -> list[Finding]:
+    """Live check of one field while the admin types: the findings about ``field_id`` only,
+    judged together with the other (raw) ``values`` of the form."""
+    _, findings = validate_values(step, {**values, field_id: raw}, lang)
+    return [finding for finding in findings if finding.field == field_id]

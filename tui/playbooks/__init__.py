@@ -1,0 +1,1 @@
+"""Built-in playbooks as data files (TOML); loaded by tui.playbook.loader."""
