@@ -1,0 +1,357 @@
+"""procutil.stream_process with real subprocesses; the installer action; the elevation check."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import textwrap
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from tui.checks import elevated, installer
+from tui.checks.base import CheckContext, LogLine, Progress
+from tui.checks.procutil import _LineSink, decode_output, fallback_encoding, stream_process
+
+POSIX_ONLY = pytest.mark.skipif(os.name == "nt", reason="POSIX process groups / shebang scripts")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[LogLine | Progress] = []
+
+    @property
+    def lines(self) -> list[str]:
+        return [e.text for e in self.events if isinstance(e, LogLine)]
+
+    @property
+    def progress(self) -> list[Progress]:
+        return [e for e in self.events if isinstance(e, Progress)]
+
+    def ctx(self, lang: str = "en") -> CheckContext:
+        return CheckContext(lang=lang, emit=self.events.append)
+
+
+def py(code: str) -> list[str]:
+    return [sys.executable, "-c", textwrap.dedent(code)]
+
+
+def alive(pid: int) -> bool:
+    """Whether pid still runs; a zombie (dead, not yet reaped by its new parent) counts as gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def wait_gone(pids: list[int], seconds: float = 5.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return left
+
+
+# ---------------------------------------------------------------- decoding and line handling
+
+
+def test_decode_utf8_or_fallback() -> None:
+    assert decode_output("café €".encode()) == "café €"
+    if os.name != "nt":
+        assert fallback_encoding() == "latin-1"
+        assert decode_output(b"caf\xe9") == "café"
+    assert decode_output(b"caf\x82", "cp850") == "café"  # a Dutch console's OEM code page
+    assert decode_output(b"\xff\xfe\x00", "ascii") == "\ufffd\ufffd\x00"  # never raises
+
+
+def test_carriage_return_updates_become_progress() -> None:
+    rec = Recorder()
+    sink = _LineSink(rec.ctx(), None)
+    for chunk in (b"Copying  10%\r", b"Copying  55", b"%\rCopying  90%\r"):
+        sink.feed(chunk)
+    sink.flush()
+    assert [(p.done, p.total, p.text) for p in rec.progress] == [(90.0, 100.0, "Copying  90%")]
+    assert rec.lines == []
+    for chunk in (b"Copying 100%\r\n", b"done\n"):
+        sink.feed(chunk)
+    sink.flush(final=True)
+    assert rec.lines == ["Copying 100%", "done"]
+    assert len(rec.progress) == 1  # the finished line replaced the progress; no stale update after it
+    assert len(sink.tail) == 0
+
+
+def test_crlf_split_over_chunks_is_one_newline() -> None:
+    rec = Recorder()
+    sink = _LineSink(rec.ctx(), None)
+    for chunk in (b"first\r", b"\nsecond\r\n", b"third"):
+        sink.feed(chunk)
+    sink.flush(final=True)
+    assert rec.lines == ["first", "second", "third"]
+    assert rec.progress == []
+
+
+# ---------------------------------------------------------------- real subprocesses
+
+
+async def test_flood_of_a_million_lines_is_fast_and_bounded() -> None:
+    rec = Recorder()
+    flood = py("""
+        import sys
+        write = sys.stdout.write
+        for i in range(1_000_000):
+            write(f"line {i}\\n")
+        write("the last line\\n")
+    """)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        code = await stream_process(flood, rec.ctx())
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(f"\n1,000,001 lines streamed in {seconds:.2f} s, {len(rec.events)} events, peak {peak / 1e6:.1f} MB traced")
+    assert code == 0
+    assert seconds < 8
+    assert len(rec.events) < 20_000  # batches, thinned: not a million events
+    assert peak < 20e6
+    assert rec.lines[-1] == "the last line"
+    assert any(line.startswith("[… ") and "lines not shown" in line for line in rec.lines)
+    assert "line 999999" in rec.lines  # the lines just before the end always show
+
+
+async def test_carriage_return_progress_from_a_real_process() -> None:
+    rec = Recorder()
+    code = await stream_process(py("""
+        import sys, time
+        for pct in range(0, 101, 10):
+            sys.stdout.write(f"\\rinstalling {pct}%")
+            sys.stdout.flush()
+            time.sleep(0.03)
+        sys.stdout.write("\\r\\ninstalled\\n")
+    """), rec.ctx())
+    assert code == 0
+    assert rec.lines == ["installing 100%", "installed"]
+    assert rec.progress and all(p.total == 100.0 and p.text.startswith("installing") for p in rec.progress)
+    assert [p.done for p in rec.progress] == sorted(p.done for p in rec.progress)
+
+
+async def test_invalid_utf8_is_decoded_with_the_fallback() -> None:
+    rec = Recorder()
+    code = await stream_process(py("""
+        import sys
+        sys.stdout.buffer.write(b"caf\\xe9 latin-1\\n" + "ok €\\n".encode() + b"\\xff\\xfe half\\n")
+    """), rec.ctx(), fallback_encoding="cp850")
+    assert code == 0
+    # per line: the valid UTF-8 line stays UTF-8, the others go through the OEM code page
+    assert rec.lines == [b"caf\xe9 latin-1".decode("cp850"), "ok €", b"\xff\xfe half".decode("cp850")]
+
+
+async def test_stdin_is_closed_so_a_question_gets_eof() -> None:
+    rec = Recorder()
+    code = await asyncio.wait_for(stream_process(py("""
+        import sys
+        answer = sys.stdin.read()
+        print(f"answer={answer!r}")
+        sys.exit(4)
+    """), rec.ctx()), timeout=10)
+    assert code == 4
+    assert rec.lines == ["answer=''"]
+
+
+async def test_stderr_is_merged_and_exit_code_returned() -> None:
+    rec = Recorder()
+    code = await stream_process(py("""
+        import sys
+        print("to stdout", flush=True)
+        print("to stderr", file=sys.stderr, flush=True)
+        sys.exit(3)
+    """), rec.ctx())
+    assert code == 3
+    assert rec.lines == ["to stdout", "to stderr"]
+
+
+async def test_missing_program_raises_oserror(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        await stream_process([str(tmp_path / "setup.exe")], Recorder().ctx())
+
+
+SPAWNER = """
+    import os, subprocess, sys, time
+    kids = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(2)]
+    print("pids", os.getpid(), *[k.pid for k in kids], flush=True)
+    time.sleep(60)
+"""
+
+
+async def wait_for_pids(rec: Recorder, seconds: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for line in rec.lines:
+            if line.startswith("pids "):
+                return [int(pid) for pid in line.split()[1:]]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no pids line; got {rec.lines}")
+
+
+@POSIX_ONLY
+async def test_cancel_kills_the_whole_tree() -> None:
+    rec = Recorder()
+    task = asyncio.create_task(stream_process(py(SPAWNER), rec.ctx()))
+    pids = await wait_for_pids(rec)
+    assert len(pids) == 3 and all(alive(pid) for pid in pids)
+    started = time.perf_counter()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert wait_gone(pids) == []
+    assert time.perf_counter() - started < 3
+
+
+@POSIX_ONLY
+async def test_deadline_kills_the_whole_tree() -> None:
+    rec = Recorder()
+
+    async def with_deadline() -> int:
+        async with asyncio.timeout(0.5):  # what the engine does with a check's deadline
+            return await stream_process(py(SPAWNER), rec.ctx())
+
+    with pytest.raises(TimeoutError):
+        await with_deadline()
+    pids = [int(pid) for pid in next(line for line in rec.lines if line.startswith("pids ")).split()[1:]]
+    assert wait_gone(pids) == []
+
+
+@POSIX_ONLY
+async def test_a_grandchild_holding_the_pipe_does_not_hang_the_exit() -> None:
+    rec = Recorder()
+    started = time.perf_counter()
+    code = await asyncio.wait_for(stream_process(py("""
+        import subprocess, sys
+        kid = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        print("pids", kid.pid, flush=True)
+    """), rec.ctx()), timeout=10)
+    try:
+        assert code == 0
+        assert time.perf_counter() - started < 5
+        assert any("no longer followed" in line for line in rec.lines)
+    finally:
+        for pid in [int(p) for p in rec.lines[0].split()[1:]]:
+            os.kill(pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- the installer action
+
+
+def fake_setup(folder: Path, body: str) -> Path:
+    """A real program named setup.exe: a Python script with a shebang, standing in for the installer."""
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = folder / "Setup.EXE"
+    setup.write_text(f"#!{sys.executable}\n" + textwrap.dedent(body), encoding="utf-8")
+    setup.chmod(0o755)
+    return setup
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the off-Windows answer")
+async def test_installer_is_not_applicable_off_windows(tmp_path: Path) -> None:
+    fake_setup(tmp_path / "opg_Installer", "print('should not run')\n")
+    rec = Recorder()
+    result = await installer.run(installer.Params(folder=str(tmp_path / "opg_Installer")), rec.ctx())
+    assert result.status == "na"
+    assert "Administrator" in result.message and "confirm manually" in result.message
+    assert rec.lines == []
+
+
+@POSIX_ONLY
+async def test_installer_windows_path_runs_setup_and_streams_output(tmp_path: Path) -> None:
+    fake_setup(tmp_path / "opg_Installer" / "disk1", """
+        import os, sys
+        print("args", *sys.argv[1:])
+        print("cwd", os.path.basename(os.getcwd()))
+        print("Visma On Premises Gateway installed")
+    """)
+    rec = Recorder()
+    params = installer.Params(folder=str(tmp_path / "opg_Installer"), args=["/lang", "nl"])
+    result = await installer.run_setup(params, rec.ctx(), is_windows=True, is_elevated=lambda: True)
+    assert result.status == "ok", result
+    assert result.evidence["exit_code"] == 0
+    assert result.evidence["setup"].endswith("disk1/Setup.EXE")
+    assert ["args /lang nl", "cwd disk1", "Visma On Premises Gateway installed"] == rec.lines[-3:]
+
+
+@POSIX_ONLY
+async def test_installer_nonzero_exit_fails_with_the_code(tmp_path: Path) -> None:
+    setup = fake_setup(tmp_path / "x", "import sys\nprint('error 1603', file=sys.stderr)\nsys.exit(1603 % 256)\n")
+    rec = Recorder()
+    result = await installer.run_setup(installer.Params(setup=str(setup)), rec.ctx("nl"), is_windows=True, is_elevated=lambda: True)
+    assert result.status == "fail"
+    assert result.message == "setup.exe eindigde met exitcode 67."
+    assert result.evidence["exit_code"] == 67
+    assert "error 1603" in rec.lines
+
+
+async def test_installer_requires_elevation(tmp_path: Path) -> None:
+    setup = fake_setup(tmp_path / "x", "open(__file__ + '.ran', 'w').close()\n")
+    result = await installer.run_setup(installer.Params(setup=str(setup)), Recorder().ctx(), is_windows=True, is_elevated=lambda: False)
+    assert result.status == "fail"
+    assert "Run as administrator" in result.hint
+    assert not Path(str(setup) + ".ran").exists()
+
+
+async def test_installer_without_setup_exe(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = await installer.run_setup(installer.Params(folder=str(tmp_path / "empty")), Recorder().ctx(), is_windows=True, is_elevated=lambda: True)
+    assert result.status == "fail"
+    assert result.message.startswith("setup.exe not found")
+    assert "Unpack opg_Installer.zip first" in result.hint
+
+
+@POSIX_ONLY
+async def test_installer_setup_that_cannot_start(tmp_path: Path) -> None:
+    setup = tmp_path / "setup.exe"
+    setup.write_bytes(b"MZ\x90\x00 not for this platform")
+    setup.chmod(0o755)
+    result = await installer.run_setup(installer.Params(setup=str(setup)), Recorder().ctx(), is_windows=True, is_elevated=lambda: True)
+    assert result.status == "fail"
+    assert result.message.startswith("setup.exe could not be started")
+
+
+# ---------------------------------------------------------------- elevation
+
+
+def test_is_elevated_matches_the_platform() -> None:
+    expected = os.geteuid() == 0 if os.name != "nt" else elevated.is_elevated()
+    assert elevated.is_elevated() is expected
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the off-Windows answer")
+async def test_elevated_check_is_informational_off_windows() -> None:
+    result = await elevated.run(elevated.Params(), CheckContext(lang="nl"))
+    assert result.status == "na"
+    assert result.evidence["root"] is (os.geteuid() == 0)
+    assert "Windows-server" in result.message
+
+
+# ---------------------------------------------------------------- the check contract
+
+
+@pytest.mark.parametrize("name", ["windows_service", "elevated", "licence_pdf", "gateway_zip", "installer", "version"])
+def test_modules_follow_the_check_contract(name: str) -> None:
+    from tui.checks import registry
+
+    module = registry.load(name)
+    assert set(module.TITLE) == {"nl", "en"} and all(module.TITLE.values())
+    assert module.KIND in ("check", "action")
+    assert module.DEFAULT_TIMEOUT > 0
+    assert asyncio.iscoroutinefunction(module.run)
+    with pytest.raises(ValueError):
+        module.Params(no_such_param=1)  # unknown parameters are refused, not ignored

@@ -1,0 +1,163 @@
+"""windows_service: parsing recorded outputs (tests/data/README.md) and the real subprocess path."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.checks import windows_service
+from tui.checks.base import CheckContext, LogLine
+from tui.checks.windows_service import (
+    Params,
+    Service,
+    ServiceCommands,
+    check_services,
+    parse_get_service_json,
+    parse_sc_query,
+)
+
+DATA = Path(__file__).parent / "data"
+ACS = "AccountView Communication*"
+
+
+def printer(name: str) -> list[str]:
+    """A real process that prints a recorded output, standing in for PowerShell or sc.exe."""
+    return [sys.executable, "-c", "import sys; sys.stdout.write(open(sys.argv[1], encoding='utf-8').read())", str(DATA / name)]
+
+
+def missing_program(tmp_path: Path) -> list[str]:
+    return [str(tmp_path / "no-such-dir" / "powershell.exe"), "-NoProfile"]
+
+
+def test_get_service_single_object_with_names() -> None:
+    assert parse_get_service_json((DATA / "get_service_running.json").read_text()) == [
+        Service("ExampleAcsService", "AccountView Communication Service", "Running", "Automatic")
+    ]
+
+
+def test_get_service_enums_as_numbers() -> None:
+    [service] = parse_get_service_json((DATA / "get_service_stopped.json").read_text())
+    assert (service.status, service.start_type) == ("Stopped", "Automatic")
+
+
+def test_get_service_array_and_empty() -> None:
+    several = parse_get_service_json((DATA / "get_service_several.json").read_text())
+    assert [(s.name, s.status, s.start_type) for s in several] == [
+        ("ExampleAcsService", "Running", "Automatic"),
+        ("ExampleAcsService2", "Stopped", "Disabled"),
+    ]
+    assert parse_get_service_json((DATA / "get_service_none.json").read_text()) == []
+    assert parse_get_service_json("\ufeff[]\r\n") == []
+
+
+def test_get_service_rejects_other_output() -> None:
+    with pytest.raises(ValueError):
+        parse_get_service_json("Get-Service : Cannot find any service")
+    with pytest.raises(ValueError):
+        parse_get_service_json('{"Foo": 1}')
+
+
+def test_sc_query_english() -> None:
+    services = parse_sc_query((DATA / "sc_query_running.txt").read_text())
+    assert [(s.name, s.display_name, s.status) for s in services] == [
+        ("AudioSrv", "Windows Audio", "Running"),
+        ("ExampleAcsService", "AccountView Communication Service", "Running"),
+        ("ExampleGatewayService", "Visma On Premises Gateway", "Stopped"),
+        ("Spooler", "Print Spooler", "Running"),
+    ]
+
+
+def test_sc_query_dutch_labels() -> None:
+    services = parse_sc_query((DATA / "sc_query_nl.txt").read_text())
+    assert [(s.name, s.display_name, s.status) for s in services] == [
+        ("AudioSrv", "Windows Audio", "Running"),
+        ("ExampleAcsService", "AccountView Communication Service", "Stopped"),
+    ]
+
+
+def test_sc_query_error_output_has_no_services() -> None:
+    assert parse_sc_query("[SC] OpenSCManager FAILED 5:\r\n\r\nAccess is denied.\r\n") == []
+
+
+def test_display_name_glob_is_case_insensitive() -> None:
+    assert windows_service.matches("accountview communication*", "AccountView Communication Service")
+    assert windows_service.matches("Visma On Premises Gateway", "visma on premises gateway")
+    assert not windows_service.matches(ACS, "AccountView Update Service")
+
+
+def test_powershell_script_takes_the_pattern_as_data() -> None:
+    commands = windows_service.windows_commands("Evil'; Remove-Item C:\\ *")
+    assert "Evil" not in " ".join(commands.powershell)
+    assert commands.env is not None and commands.env[windows_service.PATTERN_ENV] == "Evil'; Remove-Item C:\\ *"
+
+
+async def check(commands: ServiceCommands, lang: str = "en", pattern: str = ACS):
+    lines: list[str] = []
+    ctx = CheckContext(lang=lang, emit=lambda e: lines.append(e.text) if isinstance(e, LogLine) else None)
+    return await check_services(Params(pattern=pattern), ctx, commands), lines
+
+
+async def test_running_via_powershell_subprocess() -> None:
+    result, lines = await check(ServiceCommands(printer("get_service_running.json"), printer("sc_query_nl.txt")))
+    assert result.status == "ok"
+    assert result.evidence["source"] == "powershell"
+    assert "'AccountView Communication Service' (ExampleAcsService): Running" in lines
+
+
+async def test_stopped_names_the_real_service_in_the_hint() -> None:
+    result, _ = await check(ServiceCommands(printer("get_service_stopped.json"), []), lang="nl")
+    assert result.status == "fail"
+    assert result.message.startswith("Niet actief")
+    assert "Start-Service -Name ExampleAcsService" in result.hint and "services.msc" in result.hint
+
+
+async def test_several_matches_are_listed() -> None:
+    result, _ = await check(ServiceCommands(printer("get_service_several.json"), []))
+    assert result.status == "warn"
+    assert "2 services match" in result.message
+    assert "ExampleAcsService2" in result.message and "Disabled" in result.hint
+    assert len(result.evidence["services"]) == 2
+
+
+async def test_none_found() -> None:
+    result, _ = await check(ServiceCommands(printer("get_service_none.json"), []))
+    assert result.status == "fail"
+    assert "No service found" in result.message
+    assert "services.msc" in result.hint and "pattern" in result.hint
+
+
+async def test_falls_back_to_sc_when_powershell_is_missing(tmp_path: Path) -> None:
+    result, lines = await check(ServiceCommands(missing_program(tmp_path), printer("sc_query_running.txt")))
+    assert any("PowerShell not available" in line for line in lines)
+    assert result.evidence["source"] == "sc"
+    assert result.status == "ok"
+    assert [s["name"] for s in result.evidence["services"]] == ["ExampleAcsService"]  # filtered by the pattern
+
+
+async def test_falls_back_to_sc_when_powershell_fails(tmp_path: Path) -> None:
+    failing = [sys.executable, "-c", "import sys; sys.stderr.write('language mode\\n'); sys.exit(1)"]
+    result, lines = await check(ServiceCommands(failing, printer("sc_query_nl.txt")))
+    assert "PowerShell exit code 1: language mode" in lines
+    assert (result.status, result.evidence["source"]) == ("fail", "sc")
+    assert "Start-Service -Name ExampleAcsService" in result.hint
+
+
+async def test_neither_command_works(tmp_path: Path) -> None:
+    result, _ = await check(ServiceCommands(missing_program(tmp_path), missing_program(tmp_path)))
+    assert result.status == "fail"
+    assert result.message.startswith("Listing services failed: sc.exe")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the off-Windows answer")
+async def test_run_is_not_applicable_off_windows() -> None:
+    result = await windows_service.run(Params(pattern=ACS), CheckContext(lang="en"))
+    assert result.status == "na"
+    assert "services.msc" in result.message
+
+
+def test_pattern_is_required() -> None:
+    with pytest.raises(ValueError):
+        Params(pattern="")

@@ -1,0 +1,62 @@
+"""Is this terminal elevated ("Run as administrator")? The note runs setup.exe "als Administrator".
+
+Off Windows the check is "na": setup.exe and its elevation are a Windows matter; whether the
+process runs as root is reported as information only (evidence ``root``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import BaseModel, ConfigDict
+
+from tui.checks.base import CheckContext, CheckResult
+
+TITLE = {"nl": "Terminal als Administrator gestart", "en": "Terminal started as Administrator"}
+KIND = "check"
+DEFAULT_TIMEOUT = 5.0
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def is_elevated() -> bool:
+    """Windows: an elevated administrator token (IsUserAnAdmin); POSIX: effective uid 0."""
+    if os.name == "nt":
+        try:
+            import ctypes
+
+            return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return False
+    return os.geteuid() == 0
+
+
+async def run(params: Params, ctx: CheckContext) -> CheckResult:
+    elevated = is_elevated()
+    if os.name != "nt":
+        return CheckResult(
+            status="na",
+            message=ctx.t(
+                "Niet van toepassing hier: setup.exe draait als Administrator op de Windows-server.",
+                "Not applicable here: setup.exe runs as Administrator on the Windows server.",
+            ),
+            evidence={"root": elevated, "platform": os.name},
+        )
+    if elevated:
+        return CheckResult(
+            status="ok",
+            message=ctx.t("De terminal draait als Administrator.", "The terminal runs as Administrator."),
+            evidence={"elevated": True},
+        )
+    return CheckResult(
+        status="fail",
+        message=ctx.t("De terminal draait niet als Administrator.", "The terminal does not run as Administrator."),
+        hint=ctx.t(
+            "Start de terminal als Administrator (rechtermuisknop > Als administrator uitvoeren) "
+            "voordat u setup.exe uitvoert.",
+            "Start the terminal as Administrator (right-click > Run as administrator) before running setup.exe.",
+        ),
+        evidence={"elevated": False},
+    )

@@ -1,0 +1,228 @@
+"""Is a Windows service running? Found by a display-name pattern, never by an invented name.
+
+The note's "Communicatie" step checks that the AccountView Communication Service (ACS) runs;
+the gateway installer reports the Visma On Premises Gateway as started. Their Windows service
+names are not public, so the playbook passes a display-name glob (``*`` and ``?``, case
+insensitive) and the admin can adjust it.
+
+Listing: PowerShell ``Get-Service -DisplayName <pattern>`` as JSON (Status and StartType turned
+into their names: ConvertTo-Json would write the enums as numbers — both are understood); when
+PowerShell cannot run or fails, ``sc.exe query state= all`` filtered here. Parsing is pure
+(``parse_get_service_json``, ``parse_sc_query``) and tested with recorded outputs.
+
+Off Windows the check is "na". ``check_services`` takes the commands to run (``ServiceCommands``)
+as a seam: ``run`` passes the real ones, the tests real subprocesses printing recorded outputs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tui.checks.base import CheckContext, CheckResult
+from tui.checks.procutil import capture
+
+TITLE = {"nl": "Windows-service actief", "en": "Windows service running"}
+KIND = "check"
+DEFAULT_TIMEOUT = 30.0
+
+PATTERN_ENV = "KOPPEL_SERVICE_PATTERN"  # the pattern reaches PowerShell as data, never as code
+
+# ServiceControllerStatus / ServiceStartMode (.NET) and the sc.exe state codes use the same numbers
+STATUS_NAMES = {1: "Stopped", 2: "StartPending", 3: "StopPending", 4: "Running", 5: "ContinuePending", 6: "PausePending", 7: "Paused"}
+START_TYPE_NAMES = {0: "Boot", 1: "System", 2: "Automatic", 3: "Manual", 4: "Disabled"}
+_SC_STATES = {"STOPPED": 1, "START_PENDING": 2, "STOP_PENDING": 3, "RUNNING": 4, "CONTINUE_PENDING": 5, "PAUSE_PENDING": 6, "PAUSED": 7}
+
+POWERSHELL_SCRIPT = (
+    "try { [Console]::OutputEncoding = [Text.Encoding]::UTF8 } catch {}; "
+    f"$found = @(Get-Service -DisplayName $env:{PATTERN_ENV} -ErrorAction SilentlyContinue | "
+    "Select-Object Name, DisplayName, @{n='Status';e={[string]$_.Status}}, @{n='StartType';e={[string]$_.StartType}}); "
+    "ConvertTo-Json -InputObject $found -Compress"
+)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    display_name: str
+    status: str  # a STATUS_NAMES value, e.g. "Running"
+    start_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceCommands:
+    powershell: list[str]
+    sc: list[str]
+    env: dict[str, str] | None = None
+
+
+class ServiceQueryError(Exception):
+    pass
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: str = Field(min_length=1)  # display-name glob, e.g. "AccountView Communication*"
+
+
+def _enum_name(value: object, names: dict[int, str]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return names.get(int(value), str(value))
+    return str(value)
+
+
+def parse_get_service_json(text: str) -> list[Service]:
+    """Services from ConvertTo-Json output: one object, an array, or nothing (no match)."""
+    text = text.strip().lstrip("\ufeff")
+    if not text:
+        return []
+    data = json.loads(text)  # ValueError on anything else
+    items = data if isinstance(data, list) else [data]
+    services = []
+    for item in items:
+        if not isinstance(item, dict) or "Name" not in item:
+            raise ValueError(f"unexpected item in Get-Service output: {item!r}"[:200])
+        services.append(Service(
+            name=str(item["Name"]),
+            display_name=str(item.get("DisplayName") or item["Name"]),
+            status=_enum_name(item.get("Status"), STATUS_NAMES) or "Unknown",
+            start_type=_enum_name(item.get("StartType"), START_TYPE_NAMES),
+        ))
+    return services
+
+
+_SC_KEY_VALUE = re.compile(r"^(\S[^:]*):\s?(.*)$")
+_SC_STATE = re.compile(r"^\s+[^:]+:\s*(\d+)\s+([A-Z_]+)\s*$")
+
+
+def parse_sc_query(text: str) -> list[Service]:
+    """Services from ``sc.exe query state= all``.
+
+    By position, not by label, so a localised Windows (translated labels) parses the same: in each
+    block the first unindented "LABEL: value" line is the service name, the second the display
+    name; the state is the indented line whose value is "<code>  <STATE_CONSTANT>" (the constants
+    RUNNING, STOPPED, ... are not translated).
+    """
+    services: list[Service] = []
+    name = display = None
+    for line in text.splitlines():
+        key_value = _SC_KEY_VALUE.match(line)
+        if key_value and not line.startswith((" ", "\t")):
+            if name is not None and display is not None:  # a new block starts
+                name = display = None
+            if name is None:
+                name = key_value.group(2).strip()
+            else:
+                display = key_value.group(2).strip()
+            continue
+        state = _SC_STATE.match(line)
+        if state and name is not None and state.group(2) in _SC_STATES:
+            services.append(Service(name=name, display_name=display or name, status=STATUS_NAMES[_SC_STATES[state.group(2)]]))
+            name = display = None
+    return services
+
+
+def matches(pattern: str, display_name: str) -> bool:
+    return fnmatch.fnmatchcase(display_name.casefold(), pattern.casefold())
+
+
+def windows_commands(pattern: str) -> ServiceCommands:
+    return ServiceCommands(
+        powershell=["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", POWERSHELL_SCRIPT],
+        sc=["sc.exe", "query", "state=", "all"],
+        env=dict(os.environ, **{PATTERN_ENV: pattern}),
+    )
+
+
+async def list_services(pattern: str, ctx: CheckContext, commands: ServiceCommands) -> tuple[list[Service], str]:
+    """(services whose display name matches, "powershell" | "sc"); ServiceQueryError when neither works."""
+    try:
+        code, out, err = await capture(commands.powershell, env=commands.env)
+        if code == 0:
+            try:
+                return parse_get_service_json(out), "powershell"
+            except ValueError as exc:
+                ctx.log(f"PowerShell: {exc}")
+        else:
+            ctx.log(f"PowerShell exit code {code}: {(err.strip().splitlines() or [''])[-1]}")
+    except OSError as exc:
+        ctx.log(ctx.t(f"PowerShell niet beschikbaar ({exc.strerror or exc}); nu met sc.exe.",
+                      f"PowerShell not available ({exc.strerror or exc}); using sc.exe."))
+    try:
+        code, out, err = await capture(commands.sc, env=commands.env)
+    except OSError as exc:
+        raise ServiceQueryError(f"sc.exe: {exc.strerror or exc}") from None
+    if code != 0:
+        raise ServiceQueryError(f"sc.exe exit code {code}: {(out + err).strip()[:300]}")
+    return [s for s in parse_sc_query(out) if matches(pattern, s.display_name)], "sc"
+
+
+def _describe(service: Service) -> str:
+    return f"'{service.display_name}' ({service.name}): {service.status}"
+
+
+def _start_hint(ctx: CheckContext, services: list[Service]) -> str:
+    names = ", ".join(s.name for s in services)
+    hint = ctx.t(
+        f"Start de service: services.msc, of als Administrator: Start-Service -Name {names}",
+        f"Start it: services.msc, or as Administrator: Start-Service -Name {names}",
+    )
+    if any(s.start_type == "Disabled" for s in services):
+        hint += ctx.t(" (opstarttype staat op Uitgeschakeld: zet het eerst op Automatisch in services.msc)",
+                      " (its start type is Disabled: set it to Automatic in services.msc first)")
+    return hint
+
+
+async def check_services(params: Params, ctx: CheckContext, commands: ServiceCommands) -> CheckResult:
+    try:
+        services, source = await list_services(params.pattern, ctx, commands)
+    except ServiceQueryError as exc:
+        return CheckResult(status="fail", message=ctx.t(f"Services opvragen mislukt: {exc}", f"Listing services failed: {exc}"),
+                           evidence={"pattern": params.pattern})
+    for service in services:
+        ctx.log(_describe(service))
+    evidence = {"pattern": params.pattern, "source": source, "services": [asdict(s) for s in services]}
+    if not services:
+        return CheckResult(
+            status="fail",
+            message=ctx.t(f"Geen service gevonden met een weergavenaam als '{params.pattern}'.",
+                          f"No service found with a display name like '{params.pattern}'."),
+            hint=ctx.t("Is hij geïnstalleerd? Zoek de weergavenaam op in services.msc en pas het patroon aan.",
+                       "Is it installed? Check the display name in services.msc and adjust the pattern."),
+            evidence=evidence,
+        )
+    not_running = [s for s in services if s.status != "Running"]
+    starting = [s for s in not_running if s.status in ("StartPending", "ContinuePending")]
+    listed = "; ".join(_describe(s) for s in services)
+    if not not_running:
+        return CheckResult(status="ok", message=ctx.t(f"Actief: {listed}", f"Running: {listed}"), evidence=evidence)
+    several = len(services) > 1
+    if several:
+        message = ctx.t(f"{len(services)} services passen bij '{params.pattern}': {listed}",
+                        f"{len(services)} services match '{params.pattern}': {listed}")
+        hint = _start_hint(ctx, not_running) + ctx.t(" — of maak het patroon specifieker.", " — or make the pattern more specific.")
+        return CheckResult(status="warn", message=message, hint=hint, evidence=evidence)
+    if starting:
+        return CheckResult(status="warn", message=ctx.t(f"Wordt gestart: {listed}", f"Starting: {listed}"),
+                           hint=ctx.t("Controleer over een moment opnieuw.", "Check again in a moment."), evidence=evidence)
+    return CheckResult(status="fail", message=ctx.t(f"Niet actief: {listed}", f"Not running: {listed}"),
+                       hint=_start_hint(ctx, not_running), evidence=evidence)
+
+
+async def run(params: Params, ctx: CheckContext) -> CheckResult:
+    if os.name != "nt":
+        return CheckResult(
+            status="na",
+            message=ctx.t("Niet van toepassing hier: Windows-services bestaan alleen op de Windows-server; controleer het daar in services.msc.",
+                          "Not applicable here: Windows services exist on the Windows server only; check services.msc there."),
+            evidence={"pattern": params.pattern},
+        )
+    return await check_services(params, ctx, windows_commands(params.pattern))
