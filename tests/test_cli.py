@@ -136,3 +136,21 @@ def test_report_to_stdout(run, tmp_path: Path) -> None:
     saved = run("report", "--server", "srv3", "--json")
     path = Path(saved.stdout.strip())
     assert path.is_file() and json.loads(path.read_text(encoding="utf-8"))["server"] == "srv3"
+
+
+def test_check_runs_the_doctor_with_the_admins_answers(run, tmp_path: Path, koppel_home: Path) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        answers = tmp_path / "answers.toml"
+        answers.write_text(f'[steps."wizard.communicatie"]\nacs_host = "127.0.0.1"\nacs_poort = {port}\n', encoding="utf-8")
+        assert run("answers", "import", str(answers), "--server", "doc").returncode == 0
+        done = run("check", "--server", "doc", "--only", "wizard.communicatie", "--json")
+        assert done.returncode == 0, done.stderr
+        assert [row["id"] for row in json.loads(done.stdout)] == ["wizard.communicatie"]
+        assert json.loads(done.stdout)[0]["status"] == "ok"
+    closed = run("check", "--server", "doc", "--only", "wizard.communicatie")
+    assert closed.returncode == 1 and f"127.0.0.1:{port}" in closed.stdout + closed.stderr
+    assert "[wizard.communicatie]" in (koppel_home / "logs" / "doc.log").read_text(encoding="utf-8")
+    assert run("check", "--server", "doc", "--only", "nope").returncode == 2

@@ -112,9 +112,11 @@ def launch(args: argparse.Namespace) -> int:
     session = open_session(args.home, args.server, read_only=args.read_only, lang=args.lang,
                            playbook_path=Path(args.playbook) if args.playbook else None)
     from tui.app import KoppelApp
+    from tui.checks.engine import LogFile
 
     notices = list(session.store.notices) if session.store else []
-    app = KoppelApp(session=session, ascii_mode=detect_ascii(args.ascii), lang=session.lang, notices=notices)
+    app = KoppelApp(session=session, ascii_mode=detect_ascii(args.ascii), lang=session.lang, notices=notices,
+                    log_file=LogFile(session.log_path) if session.log_path else None)
     _flush_on_hangup(app, session)
     try:
         app.run()

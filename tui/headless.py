@@ -341,6 +341,10 @@ def check(args: argparse.Namespace) -> int:
         items = [(r.key, r.step.check.name, session.check_params(r.key)) for r in refs]
         results = asyncio.run(run_many(items, lang=session.lang, emit_for=emit_for,
                                        timeouts={r.key: r.step.check.timeout for r in refs}))
+        if session.log_path:
+            from tui.checks.engine import LogFile
+
+            LogFile(session.log_path).write(f"[{key}] {session.scrub(line)}" for key, lines in logs.items() for line in lines)
         rows = []
         for ref in refs:
             result = results[ref.key]

@@ -102,7 +102,7 @@ def default_lang(explicit: str | None = None) -> str:
 
 class Session:
     def __init__(self, playbook: Playbook, state: ServerState, store: StateStore | None = None,
-                 *, lang: str = "nl", who: str | None = None) -> None:
+                 *, lang: str = "nl", who: str | None = None, log_path: Path | None = None) -> None:
         from tui.state.paths import who as current_who
 
         self.playbook = playbook
@@ -110,6 +110,7 @@ class Session:
         self.store = store
         self.lang = lang
         self.who = who or current_who()
+        self.log_path = log_path  # the server's full check log; the state keeps only a tail
         self._secrets: dict[str, dict[str, str]] = {}
         self.interrupted: list[str] = self._mark_interrupted()
 
@@ -402,13 +403,15 @@ def open_session(home: str | Path | None = None, server: str | None = None, *, r
     """Resolve paths, load the playbook, open the server's state (taking its lock): the one road
     the CLI, the app and the tests take. Raises PlaybookError, BadServerName, StateInUse."""
     from tui.playbook.loader import load_builtin, load_playbook
-    from tui.state.paths import default_server, koppel_home, safe_server_name
+    from tui.state.paths import default_server, koppel_home, log_dir, safe_server_name
     from tui.state.store import StateStore
 
     playbook = load_playbook(Path(playbook_path)) if playbook_path else load_builtin()
     name = safe_server_name(server) if server is not None else default_server()
-    store = StateStore(koppel_home(home), name, read_only=read_only, app_version=__version__)
+    root = koppel_home(home)
+    store = StateStore(root, name, read_only=read_only, app_version=__version__)
     state = store.open()
     if not state.playbook_id:
         state.playbook_id = playbook.id
-    return Session(playbook, state, store, lang=default_lang(lang or state.lang))
+    return Session(playbook, state, store, lang=default_lang(lang or state.lang),
+                   log_path=log_dir(root) / f"{name}.log")
