@@ -1,0 +1,125 @@
+"""Checks in the UI: a flood of output never stalls the keys, escape cancels, n/a falls back to manual."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from textual import events
+from textual.widgets import Log
+
+from tests import ui_flood_check
+from tests.ui_helpers import current_key, make_app, messages, settle
+from tui.checks import registry
+
+STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
+
+
+@pytest.fixture
+def flood(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
+    monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
+    return ui_flood_check
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> float:
+    """Poll without Pilot's wait-for-idle (never idle during a flood); returns the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, "timed out"
+        await asyncio.sleep(0.005)
+    return time.monotonic() - started
+
+
+def send_key(app, key: str) -> None:
+    """A key as the terminal driver delivers it, without waiting for the app to go idle."""
+    event = events.Key(key, None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def test_flood_streams_while_keys_keep_working(flood) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto(STEP)
+        await settle(pilot)
+        await pilot.press("r")
+        run = app.main_screen.runs[STEP]
+        await wait_until(pilot, lambda: run.total > 2_000)
+        assert run.active and app.session.status(STEP) == "running"
+
+        # the tree answers within a frame or two while 50,000 lines pour in
+        send_key(app, "down")
+        down = await wait_until(pilot, lambda: current_key(app) != STEP, timeout=0.5)
+        send_key(app, "up")
+        up = await wait_until(pilot, lambda: current_key(app) == STEP, timeout=0.5)
+        assert run.active, "the flood should still be running: this test would prove nothing"
+        assert run.total < ui_flood_check.LINES
+        assert down < 0.25 and up < 0.25, f"keys took {down:.3f}s / {up:.3f}s during the flood"
+
+        await wait_until(pilot, lambda: not run.active, timeout=10)
+        await settle(pilot)
+        log = app.screen.query_one("#log", Log)
+        assert log.line_count <= 5000
+        assert log.lines[-1] == "line 49999"
+        assert app.session.status(STEP) == "done"
+        entry = app.session.step_state(STEP)
+        assert entry.result.status == "ok" and entry.log_tail[-1] == "line 49999"
+
+        await pilot.press("c")  # the result's text, not the menu path, goes to the clipboard
+        assert app.clipboard == "LICENCE-TEXT-123"
+
+
+async def test_escape_cancels_a_running_check(flood, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flood, "MODE", "hang")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto(STEP)
+        await settle(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.main_screen.runs[STEP].total >= 1)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not app.main_screen.runs[STEP].active)
+        assert flood.cleaned_up
+        assert app.session.status(STEP) == "interrupted"
+        await settle(pilot)
+        assert "opnieuw" in str(app.screen.query_one("#run").label).lower()
+
+
+async def test_not_applicable_falls_back_to_manual_confirmation(flood, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flood, "MODE", "na")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto(STEP)
+        await settle(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not app.main_screen.runs[STEP].active)
+        await settle(pilot)
+        assert app.session.status(STEP) == "todo"
+        assert "handmatig" in str(app.screen.query_one("#result").render())
+        await pilot.press("space")  # no dialog: n/a asks the admin to confirm by hand
+        await settle(pilot)
+        assert app.session.status(STEP) == "done"
+
+
+async def test_run_all_checks_runs_unblocked_checks_side_by_side(flood) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        session = app.session
+        free = {r.key for r in session.refs() if r.step.kind == "check" and session.status(r.key) != "blocked"}
+        app.action_run_all()
+        runs = app.main_screen.runs
+        # every check that waits for nothing, at once (the real ones too); no actions, nothing blocked
+        assert set(runs) == free and STEP in free and len(free) > 1
+        assert all(session.ref(k).step.kind == "check" for k in runs)
+        assert all(run.active for run in runs.values())
+        await pilot.pause()
+        assert any(f"{len(free)} controles gestart" in m for m in messages(app))
+        await wait_until(pilot, lambda: not any(run.active for run in runs.values()), timeout=15)
+        assert session.status(STEP) == "done"
+        assert all(session.status(k) in ("done", "failed", "todo") for k in runs)

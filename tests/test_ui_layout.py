@@ -1,0 +1,154 @@
+"""Console reality: sizes down to too small and back, help, palette, language, ASCII, colours, Ctrl+C."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.widgets import Input
+
+from tests.ui_helpers import current_key, make_app, messages, seed_progress, settle
+from tui.screens.help import HelpScreen
+from tui.screens.too_small import TooSmallScreen
+from tui.widgets.checklist import ChecklistTree
+
+
+async def test_resize_to_tiny_and_back_never_breaks() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        key = current_key(app)
+        for size in [(60, 20), (59, 20), (20, 5), (1, 1), (60, 19), (60, 20), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            small = size[0] < 60 or size[1] < 20
+            assert isinstance(app.screen, TooSmallScreen) == small, size
+            if small:
+                assert "te klein" in str(app.screen.query_one("#small-title").render())
+            else:
+                assert app.main_screen.has_class("-narrow") == (size[0] < 80)
+        assert current_key(app) == key
+        assert len(app.screen_stack) == 2  # the default screen and the checklist: no leftovers
+        await pilot.press("down")
+        assert current_key(app) != key
+
+
+async def test_narrow_layout_stacks_and_tree_can_hide() -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ChecklistTree)
+        detail = app.screen.query_one("#detail")
+        assert tree.region.bottom <= detail.region.y  # list above the step
+        await pilot.press("t")
+        await settle(pilot)
+        assert not tree.display and app.focused is detail
+        await pilot.press("t")
+        await settle(pilot)
+        assert tree.display and app.focused is tree
+
+
+async def test_help_lists_every_key_and_the_focused_context() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys").render())
+        for key in ("space", "r", "esc", "n", "p", "s", "c", "q", "f1", "f10", "ctrl+q", "ctrl+p", "j", "k", "tab"):
+            assert key in keys.lower(), key
+        assert "Volgende open" in keys
+        assert "checklist" in str(app.screen.query_one("#help-context").render()).lower()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_goes_to_a_step_by_name() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"stap beheerder")
+        await settle(pilot, 6)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert current_key(app) == "wizard.beheerder"
+
+
+async def test_language_and_ascii_switch_relabel_everything() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Volgende open" in {b.binding.description for b in app.screen.active_bindings.values()}
+        app.action_switch_lang()
+        await settle(pilot)
+        assert app.session.lang == "en"
+        assert "Next open" in {b.binding.description for b in app.screen.active_bindings.values()}
+        assert "AccountView edition" in str(app.screen.query_one("#step-title").render())
+        assert "Opties > Extra modules bestellen" in str(app.screen.query_one("#step-menu").render())
+        app.action_toggle_ascii()
+        await settle(pilot)
+        assert app.has_class("-ascii")
+        assert str(app.screen.query_one("#step-title").render()).startswith("[ ]")
+        assert "[#]" in app.screen.query_one(ChecklistTree).render_label(
+            app.screen.query_one(ChecklistTree)._key_nodes["wizard.welkom"], Style(), Style()).plain
+
+
+async def test_no_color_is_honoured(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        assert any(type(f).__name__ in ("Monochrome", "NoColor") for f in app._filters)
+
+
+async def test_ctrl_c_keeps_everything_and_keys_do_not_fire_while_typing() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # into the form
+        await settle(pilot)
+        await pilot.press(*"9.8 nps")  # letters that are keys elsewhere: typed, not obeyed
+        assert isinstance(app.focused, Input) and app.focused.value.endswith("9.8 nps")
+        assert current_key(app) == "vereisten.editie"
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert app.is_running
+        assert any("Ctrl+Q" in m for m in messages(app))
+        assert app.session.step_state("vereisten.editie").draft["versie"].endswith("9.8 nps")
+
+
+async def test_secret_fields_are_masked_and_never_drafted() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto("vooraf.visma_bereikbaar")
+        await settle(pilot)
+        secret = app.screen.query_one("#field-proxy_wachtwoord", Input)
+        assert secret.password
+        secret.focus()
+        await pilot.press(*"geheim1")
+        await settle(pilot)
+        app.session.flush()
+        entry = app.session.step_state("vooraf.visma_bereikbaar")
+        assert "proxy_wachtwoord" not in (entry.draft or {})
+        assert "geheim1" not in app.session.store.path.read_text(encoding="utf-8")
+
+
+async def test_welcome_back_and_interrupted_steps_on_resume() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        seed_progress(app)
+        app.session.mark_running("vooraf.licentie")  # then the SSH connection drops
+        app.session.flush()
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert current_key(again) == "vooraf.visma_bereikbaar"
+        assert again.session.status("vooraf.licentie") == "interrupted"
+        text = messages(again)
+        assert any("Welkom terug: 2/23 gereed" in m and "admin@srv01" in m for m in text), text
+        assert any("opnieuw" in m for m in text)

@@ -1,0 +1,46 @@
+"""Pictures of the main views (pytest-textual-snapshot). Clock, user and timestamps are frozen.
+
+Update after an intended change: pytest tests/test_ui_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from tests.ui_helpers import make_app, seed_progress
+
+
+def seeded(**kwargs):
+    app = make_app(**kwargs)
+    seed_progress(app)
+    return app
+
+
+def test_main_80x24(snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24))
+
+
+def test_progress_with_failed_check_120x40(snap_compare) -> None:
+    assert snap_compare(seeded(), terminal_size=(120, 40))
+
+
+def test_ascii_mode(snap_compare) -> None:
+    assert snap_compare(seeded(ascii_mode=True), terminal_size=(80, 24))
+
+
+def test_form_with_validation_errors(snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), press=["enter", *"9.7", "enter"])
+
+
+def test_help_screen(snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), press=["f1"])
+
+
+def test_too_small_notice(snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=(50, 15))
+
+
+def test_narrow_60x20(snap_compare) -> None:
+    assert snap_compare(seeded(), terminal_size=(60, 20))
+
+
+def test_english(snap_compare) -> None:
+    assert snap_compare(seeded(lang="en"), terminal_size=(80, 24))

@@ -1,0 +1,218 @@
+"""The koppel Textual app: screens, app-wide keys, palette, language/ASCII switches, clean exit."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.events import Resize
+from textual.reactive import var
+from textual.widgets import Input, Log, Tree
+from textual.worker import Worker, WorkerState
+
+from tui.commands import KoppelCommands
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.too_small import TooSmallScreen, too_small
+from tui.ui_text import t
+from tui.widgets.step_form import FieldRow
+
+if TYPE_CHECKING:
+    from tui.checks.engine import LogFile
+    from tui.state.session import Session
+    from tui.widgets.log_pane import CheckRun
+
+# binding id -> ui_text key: footer, help and palette speak the admin's language
+KEY_TEXT = {
+    "step.confirm": "key.confirm", "step.run": "key.run", "step.cancel": "key.cancel",
+    "step.next": "key.next", "step.prev": "key.prev", "step.skip": "key.skip", "step.copy": "key.copy",
+    "view.tree": "key.tree", "app.quit_q": "key.quit", "app.quit": "key.quit", "app.quit_f10": "key.quit",
+    "app.help": "key.help", "tree.up": "key.up", "tree.down": "key.down", "tree.collapse": "key.collapse",
+    "tree.expand": "key.expand", "tree.open": "key.open", "help.close": "key.close", "app.palette": "key.palette",
+}
+ASCII_KEYS = {"enter": "enter", "escape": "esc", "space": "space", "up": "up", "down": "down", "left": "left",
+              "right": "right", "ctrl+p": "ctrl+p"}
+
+
+class KoppelApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "koppel"
+    COMMANDS = App.COMMANDS | {KoppelCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="app.quit"),
+        Binding("f10", "quit", "Quit", priority=True, show=False, id="app.quit_f10"),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    lang: var[str] = var("nl", init=False)
+    ascii_mode: var[bool] = var(False, init=False)
+
+    def __init__(self, session: Session, *, ascii_mode: bool = False, lang: str | None = None,
+                 notices: Iterable[str] = (), clock: Callable[[], datetime] | None = None,
+                 log_file: LogFile | None = None) -> None:
+        super().__init__()
+        self.animation_level = "none"  # every animated frame is bytes over a slow SSH/RDP link
+        self.session = session
+        self.notices = list(notices)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.log_file = log_file
+        self._closed = False
+        if lang:
+            session.lang = lang
+        self.set_reactive(KoppelApp.lang, session.lang)
+        self.set_reactive(KoppelApp.ascii_mode, ascii_mode)
+        self.set_class(ascii_mode, "-ascii")
+
+    # -- start, size, stop ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.localize(self)
+        self.push_screen(MainScreen())
+        welcome = self.session.welcome_back()
+        if welcome is not None:
+            self.notify(welcome.message(self.lang, at=self.clock()), timeout=8)
+        if self.session.interrupted:
+            self.notify(t("msg.interrupted", self.lang, n=len(self.session.interrupted)),
+                        severity="warning", timeout=10)
+        for notice in self.notices:
+            self.notify(notice, severity="warning", timeout=12)
+        self.call_after_refresh(self._fit, self.size.width, self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small(width, height) and not showing:
+            self.push_screen(TooSmallScreen(self.lang))
+        elif showing and not too_small(width, height):
+            self.pop_screen()
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                await screen.cancel_all()
+        self.close_session()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.close_session()
+
+    def close_session(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.session.close()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C never kills koppel: it saves now and says how to quit."""
+        self.session.flush()
+        self.notify(t("msg.quit_hint", self.lang), timeout=4)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title=t("msg.worker_failed", self.lang),
+                        severity="error", timeout=15)
+
+    def save_log(self, run: CheckRun) -> None:
+        """The run's output to the server's log file, off the event loop."""
+        if self.log_file is not None and run.lines:
+            self.run_worker(asyncio.to_thread(self.log_file.write, list(run.lines)), group="log-file")
+
+    # -- switches (keys and palette) ------------------------------------------------------
+    def watch_lang(self, lang: str) -> None:
+        self.session.lang = lang
+        self.localize(self)
+        for screen in self.screen_stack:
+            self.localize(screen)
+            if isinstance(screen, MainScreen):
+                self.localize(screen.tree)
+                screen.refresh_all()
+        self.notify(t("msg.lang", lang), timeout=2)
+
+    def watch_ascii_mode(self, ascii_mode: bool) -> None:
+        self.set_class(ascii_mode, "-ascii")
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.refresh_all()
+        self.notify(t("msg.ascii_on" if ascii_mode else "msg.ascii_off", self.lang), timeout=2)
+
+    def action_switch_lang(self) -> None:
+        self.lang = "en" if self.lang == "nl" else "nl"
+
+    def action_toggle_ascii(self) -> None:
+        self.ascii_mode = not self.ascii_mode
+
+    def action_ansi_theme(self) -> None:
+        self.theme = "textual-dark" if self.theme == "ansi-dark" else "ansi-dark"
+
+    def action_run_all(self) -> None:
+        main = self.main_screen
+        started = main.run_all_checks() if main else 0
+        self.notify(t("msg.run_all", self.lang, n=started) if started else t("msg.run_all_none", self.lang),
+                    timeout=3)
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def localize(self, node: DOMNode) -> None:
+        bindings = node._bindings.key_to_bindings
+        for key, items in bindings.items():
+            bindings[key] = [replace(b, description=t(KEY_TEXT[b.id], self.lang)) if b.id in KEY_TEXT else b
+                             for b in items]
+        if isinstance(node, DOMNode) and node.is_attached:
+            node.refresh_bindings()
+
+    def get_key_display(self, binding: Binding) -> str:
+        if self.ascii_mode:
+            return ASCII_KEYS.get(binding.key, binding.key)
+        return super().get_key_display(binding)
+
+    # -- help -----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        help_screen = HelpScreen(self.context_help(), self.key_list(), self.lang, self.ascii_mode)
+        self.localize(help_screen)
+        self.push_screen(help_screen)
+
+    def context_help(self) -> str:
+        focused = self.focused
+        main = self.main_screen
+        where = ""
+        if main is not None and main.key and self.session.has(main.key):
+            where = self.session.ref(main.key).title(self.lang) + "\n"
+        if isinstance(focused, Tree):
+            return where + t("help.tree", self.lang)
+        if isinstance(focused, Input):
+            row = next((a for a in focused.ancestors if isinstance(a, FieldRow)), None)
+            field_help = f"{row.field.label.get(self.lang)}: {row.field.help.get(self.lang)}\n" \
+                if row is not None and row.field.help else ""
+            return where + field_help + t("help.input", self.lang)
+        if isinstance(focused, Log):
+            return where + t("help.log", self.lang)
+        return where + t("help.other", self.lang)
+
+    def key_list(self) -> list[tuple[str, str]]:
+        """Every key koppel knows, with what it does, in the admin's language."""
+        from tui.widgets.checklist import ChecklistTree
+
+        rows: list[tuple[str, str]] = []
+        for bindings in (ChecklistTree.BINDINGS, MainScreen.BINDINGS, KoppelApp.BINDINGS):
+            for binding in bindings:
+                if isinstance(binding, Binding) and binding.id in KEY_TEXT:
+                    keys = " / ".join(k.strip().replace("escape", "esc") for k in binding.key.split(","))
+                    rows.append((keys, t(KEY_TEXT[binding.id], self.lang)))
+        rows.append(("tab / shift+tab", t("key.fields", self.lang)))
+        rows.append(("enter", t("key.submit", self.lang)))
+        return rows

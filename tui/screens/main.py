@@ -1,0 +1,436 @@
+"""The checklist screen: the tree on the left, the selected step on the right, and every step action.
+
+All writes go through the session (which saves through the store); widgets only show and report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Tree
+
+from tui.checks.base import CheckResult
+from tui.screens.dialogs import ConfirmDialog, SkipDialog
+from tui.state.session import SessionError
+from tui.ui_text import t
+from tui.widgets.checklist import ChecklistTree, NodeInfo
+from tui.widgets.header import StatusHeader
+from tui.widgets.log_pane import CheckRun
+from tui.widgets.step_detail import StepDetail, View
+from tui.widgets.step_form import StepForm
+
+if TYPE_CHECKING:
+    from tui.app import KoppelApp
+
+NARROW_WIDTH = 80
+TYPING_SAFE = {"help", "cancel", "toggle_tree"}  # the rest are letters/space: never while typing
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "confirm", "Done", id="step.confirm"),
+        Binding("r", "run", "Run", id="step.run"),
+        Binding("escape", "cancel", "Cancel", id="step.cancel"),
+        Binding("n", "next_open", "Next open", id="step.next"),
+        Binding("p", "next_open(True)", "Previous open", show=False, id="step.prev"),
+        Binding("s", "skip", "Skip", id="step.skip"),
+        Binding("c", "copy", "Copy", id="step.copy"),
+        Binding("t", "toggle_tree", "Toggle list", show=False, id="view.tree"),
+        Binding("q", "app.quit", "Quit", id="app.quit_q"),
+    ]
+
+    app: KoppelApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: dict[str, CheckRun] = {}
+
+    @property
+    def session(self) -> Any:
+        return self.app.session
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header")
+        with Horizontal(id="body"):
+            yield ChecklistTree(self.session, ascii_mode=self.app.ascii_mode, id="tree")
+            detail = StepDetail(self.session, ascii_mode=self.app.ascii_mode, id="detail")
+            detail.runs = self.runs
+            yield detail
+        yield Footer(compact=True)
+
+    @property
+    def tree(self) -> ChecklistTree:
+        return self.query_one(ChecklistTree)
+
+    @property
+    def detail(self) -> StepDetail:
+        return self.query_one(StepDetail)
+
+    def on_mount(self) -> None:
+        self.app.localize(self)
+        self.app.localize(self.tree)
+        self.tree.border_title = "Checklist"
+        self.tree.rebuild()
+        self.update_header()
+        start = self.session.state.cursor
+        if not (start and self.session.has(start)):
+            start = self.session.next_open(None) or self.session.refs()[0].key
+        self.goto(start)
+        self.tree.focus()
+        # once the tree has its size: scroll so the cursor shows with as much as possible above it
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        tree = self.tree
+        tree.scroll_home(animate=False, immediate=True)
+        if tree.cursor_node is not None:
+            tree.scroll_to_node(tree.cursor_node, animate=False)
+
+    # -- layout ---------------------------------------------------------------------------
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def action_toggle_tree(self) -> None:
+        self.toggle_class("-tree-hidden")
+        if self.has_class("-tree-hidden"):
+            self.detail.focus()
+        else:
+            self.tree.focus()
+
+    def update_header(self) -> None:
+        header = self.query_one(StatusHeader)
+        header.server = self.session.state.server
+        header.playbook = self.session.playbook.source or self.session.playbook.id
+        header.done, header.total = self.session.progress()
+        header.lang = self.lang
+        header.ascii_mode = self.app.ascii_mode
+        header.read_only = self.session.read_only
+
+    def refresh_all(self) -> None:
+        """After a change of language or ASCII mode: redraw everything from the session."""
+        self.tree.set_ascii(self.app.ascii_mode)
+        self.detail.ascii_mode = self.app.ascii_mode
+        self.tree.refresh_statuses()
+        self.detail.refresh_view()
+        self.update_header()
+        self.refresh_bindings()
+
+    def step_changed(self) -> None:
+        self.tree.refresh_statuses()
+        self.detail.refresh_view()
+        self.update_header()
+        self.refresh_bindings()
+
+    # -- where we are ---------------------------------------------------------------------
+    @property
+    def key(self) -> str | None:
+        return self.detail._wanted.key
+
+    def goto(self, key: str | None) -> None:
+        if key is None:
+            return
+        self.tree.select_key(key)
+        self._show_key(key)
+
+    def _show_key(self, key: str) -> None:
+        section = self.session.ref(key).section
+        done, total = self.session.section_progress(section.id)
+        self.detail.border_title = f"{section.title.get(self.lang)} {done}/{total}"
+        self.detail.show(View(key))
+        self.session.set_cursor(key)
+        self.refresh_bindings()
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeInfo]) -> None:
+        info = event.node.data
+        if info is None:
+            return
+        if info.key is not None:
+            self._show_key(info.key)
+        else:
+            section = next(s for s in self.session.playbook.sections if s.id == info.section_id)
+            self.detail.border_title = section.title.get(self.lang)
+            self.detail.show(View(None, info.section_id, info.step_id))
+            self.refresh_bindings()
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[NodeInfo]) -> None:
+        node = event.node
+        if node.data is not None and node.data.key is not None:
+            self.call_after_refresh(self.detail.focus_first)
+        elif node.allow_expand:
+            node.toggle()
+
+    # -- keys that apply now --------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.app.focused
+        if isinstance(focused, Input) and action not in TYPING_SAFE:
+            return False
+        key = self.key
+        if action == "cancel":
+            return True if (key in self.runs and self.runs[key].active) or not isinstance(focused, Tree) else False
+        if action in ("confirm", "run", "skip", "copy"):
+            if key is None or not self.session.has(key):
+                return False
+            step = self.session.ref(key).step
+            if action == "confirm":
+                return step.kind != "form"
+            if action == "run":
+                return step.check is not None
+            if action == "skip":
+                return step.optional
+            if action == "copy":
+                return bool(step.menu_path or self._copy_text(key))
+        return True
+
+    # -- step actions ---------------------------------------------------------------------
+    def _guard(self, action: Any, *args: Any) -> bool:
+        try:
+            action(*args)
+        except SessionError as error:
+            self.notify(str(error), severity="warning")
+            return False
+        return True
+
+    def action_next_open(self, backwards: bool = False) -> None:
+        nxt = self.session.next_open(self.key, backwards=backwards)
+        if nxt is None:
+            self.notify(t("msg.all_done", self.lang))
+        self.goto(nxt)
+
+    def action_confirm(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        status, step = self.session.status(key), self.session.ref(key).step
+        title = self.session.ref(key).title(self.lang)
+        if status == "done":
+            self.app.push_screen(ConfirmDialog(t("dlg.reopen", self.lang, title=title), self.lang),
+                                 lambda yes: yes and self._reopen(key))
+        elif step.check is not None and not self._check_is_na(key):
+            self.app.push_screen(ConfirmDialog(t("dlg.confirm_check", self.lang, title=title), self.lang),
+                                 lambda yes: yes and self._confirm(key, ""))
+        else:
+            self._confirm(key, self.detail.note())
+
+    def _check_is_na(self, key: str) -> bool:
+        result = self.session.step_state(key).result
+        return result is not None and result.status == "na"
+
+    def _confirm(self, key: str, note: str) -> None:
+        if self._guard(self.session.confirm, key, note):
+            self.notify(t("msg.saved", self.lang), timeout=2)
+            self._completed(key)
+
+    def _reopen(self, key: str) -> None:
+        if self._guard(self.session.reopen, key):
+            self.step_changed()
+
+    def _completed(self, key: str) -> None:
+        """A step is done: on to the next open one, back in the list."""
+        self.step_changed()
+        nxt = self.session.next_open(key)
+        if nxt is not None and nxt != key:
+            self.goto(nxt)
+        if not self.has_class("-tree-hidden"):
+            self.tree.focus()
+
+    def action_skip(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        ref = self.session.ref(key)
+        if not ref.step.optional:
+            self.notify(t("msg.not_optional", self.lang), severity="warning")
+            return
+
+        def skip(reason: str | None) -> None:
+            if reason and self._guard(self.session.skip, key, reason):
+                self._completed(key)
+
+        self.app.push_screen(SkipDialog(ref.title(self.lang), self.lang), skip)
+
+    def _copy_text(self, key: str) -> str:
+        result = self.session.step_state(key).result
+        evidence = result.evidence if result else {}
+        return str(evidence.get("clipboard") or evidence.get("licence_text") or "")
+
+    def action_copy(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        text = self._copy_text(key) or self.session.ref(key).step.menu_path or ""
+        if not text:
+            self.notify(t("msg.no_copy", self.lang), severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        preview = text if len(text) <= 60 else text[:57] + "..."
+        self.notify(preview, title=t("msg.copied", self.lang), timeout=3)
+
+    def action_cancel(self) -> None:
+        key = self.key
+        run = self.runs.get(key) if key else None
+        if run is not None and run.active and run.worker is not None:
+            run.worker.cancel()
+            self.notify(t("msg.cancelled", self.lang), severity="warning", timeout=3)
+        elif not isinstance(self.app.focused, Tree) and not self.has_class("-tree-hidden"):
+            self.tree.focus()
+
+    # -- forms ----------------------------------------------------------------------------
+    @on(StepForm.Changed)
+    def _draft(self, event: StepForm.Changed) -> None:
+        key = self.key
+        if key is None or self.session.read_only:
+            return
+        shown = {k: v for k, v in self.session.form_values(key).items()}
+        if any(str(shown.get(k, "") or "") != v for k, v in event.values.items()):
+            self.session.save_draft(key, event.values)
+
+    @on(StepForm.Submitted)
+    def _submitted(self, event: StepForm.Submitted) -> None:
+        key = self.key
+        if key is None:
+            return
+        step = self.session.ref(key).step
+        if step.kind != "form":
+            self.action_run()
+            return
+        try:
+            findings = self.session.submit(key, event.values)
+        except SessionError as error:
+            self.notify(str(error), severity="warning")
+            return
+        errors = [f for f in findings if f.level == "error"]
+        event.form.show_findings(findings)
+        if errors:
+            self.notify(t("msg.form_errors", self.lang), severity="error")
+            event.form.focus_first(only_invalid=True)
+            return
+        for warning in findings:
+            self.notify(warning.message, severity="warning", timeout=6)
+        self.notify(t("msg.saved", self.lang), timeout=2)
+        self._completed(key)
+
+    @on(StepDetail.ConfirmPressed)
+    def _confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
+        key = self.key
+        if key is not None and self.session.status(key) != "done":
+            self._confirm(key, event.note)
+        else:
+            self.action_confirm()
+
+    @on(StepDetail.RunPressed)
+    def _run_pressed(self) -> None:
+        self.action_run()
+
+    @on(StepDetail.CancelPressed)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # -- checks ---------------------------------------------------------------------------
+    def action_run(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        if self.session.ref(key).step.check is None:
+            self.notify(t("msg.not_check", self.lang), severity="warning")
+            return
+        forms = list(self.detail.query(StepForm))
+        if forms:
+            cleaned_ok = self._save_params(key, forms[0])
+            if not cleaned_ok:
+                return
+        if self.start_check(key):
+            self.step_changed()
+
+    def _save_params(self, key: str, form: StepForm) -> bool:
+        """A check's fields are its parameters: valid ones are recorded before it runs."""
+        try:
+            findings = self.session.submit(key, form.values())
+        except SessionError as error:
+            self.notify(str(error), severity="warning")
+            return False
+        form.show_findings(findings)
+        if any(f.level == "error" for f in findings):
+            self.notify(t("msg.fields_first", self.lang), severity="error")
+            form.focus_first(only_invalid=True)
+            return False
+        return True
+
+    def start_check(self, key: str) -> bool:
+        run = self.runs.get(key)
+        if run is not None and run.active:
+            return False
+        ref = self.session.ref(key)
+        if not self._guard(self.session.mark_running, key):
+            return False
+        check = ref.step.check
+        assert check is not None
+        run = self.runs[key] = CheckRun(key)
+        params = self.session.check_params(key)
+        run.worker = self.app.run_worker(
+            self._run_check(run, check.name, params, check.timeout), name=key, group=f"check:{key}",
+            exclusive=True, exit_on_error=False, description=f"check {check.name} for {key}")
+        return True
+
+    async def _run_check(self, run: CheckRun, name: str, params: dict[str, Any], timeout: float | None) -> None:
+        from tui.checks.engine import run_check
+
+        try:
+            result = await run_check(name, params, lang=self.lang, emit=run.emit, timeout=timeout,
+                                     clipboard=self.app.copy_to_clipboard, log_file=self.app.log_file)
+        except asyncio.CancelledError:
+            self._finish(run, None)
+            raise
+        except Exception as error:  # a bug of ours: the step must not stay "running"
+            self._finish(run, CheckResult(status="fail", message=str(error) or type(error).__name__))
+            raise
+        self._finish(run, result)
+
+    def _finish(self, run: CheckRun, result: CheckResult | None) -> None:
+        run.active = False
+        run.result = result
+        if self.runs.get(run.key) is not run:
+            return
+        if result is None:
+            self.session.record_cancel(run.key, run.lines)
+        else:
+            self.session.record_result(run.key, result, run.lines)
+        self.app.save_log(run)
+        self.step_changed()
+
+    def run_all_checks(self) -> int:
+        """Every check (not action) that waits for nothing runs now, side by side."""
+        started = 0
+        for ref in self.session.refs():
+            step = ref.step
+            if step.kind != "check" or step.check is None or self.session.status(ref.key) in ("blocked", "running"):
+                continue
+            _, findings = self.session.validate(ref.key, self.session.form_values(ref.key))
+            if any(f.level == "error" for f in findings):
+                continue
+            started += self.start_check(ref.key)
+        if started:
+            self.step_changed()
+        return started
+
+    async def cancel_all(self) -> None:
+        workers = [run.worker for run in self.runs.values() if run.active and run.worker is not None]
+        for worker in workers:
+            worker.cancel()
+        for worker in workers:
+            try:
+                await worker.wait()
+            except Exception:  # cancelled or failed: either way recorded by _finish
+                pass

@@ -1,0 +1,158 @@
+"""The app's own words in Dutch and English, and the status marks (Unicode and ASCII).
+
+Playbook texts come from the playbook (``Text.get(lang)``); AccountView menu paths stay Dutch.
+"""
+
+from __future__ import annotations
+
+STATUSES = ("todo", "running", "done", "failed", "skipped", "interrupted", "blocked")
+
+# (unicode, ascii) per status; the ASCII marks are the ones named in the README
+STATUS_MARKS: dict[str, tuple[str, str]] = {
+    "todo": ("○", "[ ]"),
+    "running": ("◔", "[>]"),
+    "done": ("✔", "[x]"),
+    "failed": ("✘", "[!]"),
+    "skipped": ("↷", "[-]"),
+    "interrupted": ("↯", "[~]"),
+    "blocked": ("⊘", "[#]"),
+}
+
+
+def mark(status: str, ascii_mode: bool) -> str:
+    unicode_mark, ascii_mark = STATUS_MARKS.get(status, STATUS_MARKS["todo"])
+    return ascii_mark if ascii_mode else unicode_mark
+
+
+TEXT: dict[str, tuple[str, str]] = {
+    # statuses
+    "status.todo": ("open", "to do"),
+    "status.running": ("bezig", "running"),
+    "status.done": ("gereed", "done"),
+    "status.failed": ("mislukt", "failed"),
+    "status.skipped": ("overgeslagen", "skipped"),
+    "status.interrupted": ("onderbroken", "interrupted"),
+    "status.blocked": ("geblokkeerd", "blocked"),
+    # key descriptions (footer, help, palette)
+    "key.next": ("Volgende open", "Next open"),
+    "key.prev": ("Vorige open", "Previous open"),
+    "key.run": ("Uitvoeren", "Run"),
+    "key.cancel": ("Annuleren", "Cancel"),
+    "key.skip": ("Overslaan", "Skip"),
+    "key.copy": ("Kopiëren", "Copy"),
+    "key.confirm": ("Gereed", "Done"),
+    "key.open": ("Openen", "Open"),
+    "key.tree": ("Lijst aan/uit", "Toggle list"),
+    "key.back": ("Terug naar lijst", "Back to list"),
+    "key.help": ("Help", "Help"),
+    "key.quit": ("Stoppen", "Quit"),
+    "key.palette": ("Opdrachten", "Commands"),
+    "key.up": ("Omhoog", "Up"),
+    "key.down": ("Omlaag", "Down"),
+    "key.collapse": ("Inklappen", "Collapse"),
+    "key.expand": ("Uitklappen", "Expand"),
+    "key.close": ("Sluiten", "Close"),
+    "key.fields": ("Volgend / vorig veld", "Next / previous field"),
+    "key.submit": ("Formulier opslaan", "Submit the form"),
+    # palette commands
+    "cmd.goto": ("Ga naar stap", "Go to step"),
+    "cmd.run_all": ("Alle controles uitvoeren", "Run all checks"),
+    "cmd.run_all.help": ("Voert alle controles uit die niet wachten op andere stappen",
+                         "Runs every check that does not wait for other steps"),
+    "cmd.lang": ("Taal wisselen (Nederlands / English)", "Switch language (Nederlands / English)"),
+    "cmd.ascii": ("ASCII-modus aan/uit", "Toggle ASCII mode"),
+    "cmd.ansi": ("Kleuren van de terminal gebruiken (ANSI-thema)", "Use the terminal's colours (ANSI theme)"),
+    "cmd.theme_default": ("Standaardthema", "Default theme"),
+    # detail
+    "detail.menu": ("Menu", "Menu"),
+    "detail.waits_for": ("Deze stap wacht op", "This step waits for"),
+    "detail.read_only": ("Alleen-lezen", "Read-only"),
+    "detail.manual_note": ("Notitie (optioneel)", "Note (optional)"),
+    "detail.confirm_button": ("Gereed (spatie)", "Done (space)"),
+    "detail.reopen_button": ("Heropenen (spatie)", "Reopen (space)"),
+    "detail.submit_button": ("Opslaan (Enter)", "Save (Enter)"),
+    "detail.run_button": ("Uitvoeren (r)", "Run (r)"),
+    "detail.rerun_button": ("Opnieuw uitvoeren (r)", "Run again (r)"),
+    "detail.cancel_button": ("Annuleren (Esc)", "Cancel (Esc)"),
+    "detail.na": ("Niet van toepassing hier: bevestig handmatig met spatie.",
+                  "Not applicable here: confirm manually with space."),
+    "detail.interrupted": ("Deze stap liep toen koppel stopte: voer hem opnieuw uit (r).",
+                           "This step was running when koppel stopped: run it again (r)."),
+    "detail.interrupted_manual": ("Deze stap was onderbroken.", "This step was interrupted."),
+    "detail.skipped": ("Overgeslagen", "Skipped"),
+    "detail.note": ("Notitie", "Note"),
+    "detail.done_by": ("gereed door", "done by"),
+    "detail.scoped": ("Per administratie: kies hieronder een administratie in de lijst.",
+                      "Per administratie: choose an administratie under it in the list."),
+    "detail.last_result": ("Laatste resultaat", "Last result"),
+    "detail.secret_hint": ("wordt niet opgeslagen", "never saved"),
+    "detail.optional": ("optioneel", "optional"),
+    "detail.required": ("verplicht", "required"),
+    # messages
+    "msg.saved": ("Opgeslagen", "Saved"),
+    "msg.all_done": ("Alle stappen zijn gereed.", "Every step is done."),
+    "msg.form_errors": ("Het formulier bevat fouten: niets opgeslagen.", "The form has errors: nothing saved."),
+    "msg.no_copy": ("Niets te kopiëren bij deze stap.", "Nothing to copy for this step."),
+    "msg.copied": ("Gekopieerd naar het klembord", "Copied to the clipboard"),
+    "msg.not_check": ("Deze stap heeft geen controle om uit te voeren.", "This step has no check to run."),
+    "msg.not_running": ("Er loopt geen controle bij deze stap.", "No check is running for this step."),
+    "msg.cancelled": ("Controle geannuleerd", "Check cancelled"),
+    "msg.not_optional": ("Deze stap is niet optioneel.", "This step is not optional."),
+    "msg.use_form": ("Vul het formulier in en sla op met Enter.", "Fill in the form and save it with Enter."),
+    "msg.run_all": ("{n} controles gestart", "{n} checks started"),
+    "msg.run_all_none": ("Geen controles om uit te voeren.", "No checks to run."),
+    "msg.worker_failed": ("Fout in koppel", "koppel error"),
+    "msg.quit_hint": ("Stoppen met q, Ctrl+Q of F10. Alles is al opgeslagen.",
+                      "Quit with q, Ctrl+Q or F10. Everything is already saved."),
+    "msg.interrupted": ("{n} stap(pen) liepen nog toen koppel stopte; voer ze opnieuw uit.",
+                        "{n} step(s) were still running when koppel stopped; run them again."),
+    "msg.lang": ("Taal: Nederlands", "Language: English"),
+    "msg.ascii_on": ("ASCII-modus aan", "ASCII mode on"),
+    "msg.ascii_off": ("ASCII-modus uit", "ASCII mode off"),
+    "msg.fields_first": ("Verbeter eerst de velden.", "Correct the fields first."),
+    # dialogs
+    "dlg.yes": ("Ja", "Yes"),
+    "dlg.no": ("Nee", "No"),
+    "dlg.ok": ("OK", "OK"),
+    "dlg.cancel": ("Annuleren", "Cancel"),
+    "dlg.reopen": ("'{title}' heropenen? De stap gaat terug naar open.",
+                   "Reopen '{title}'? The step goes back to open."),
+    "dlg.confirm_check": ("'{title}' als gereed markeren zonder geslaagde controle?",
+                          "Mark '{title}' as done without a passing check?"),
+    "dlg.skip_title": ("'{title}' overslaan", "Skip '{title}'"),
+    "dlg.skip_reason": ("Reden (verplicht)", "Reason (required)"),
+    "dlg.skip_empty": ("Geef een reden op.", "Give a reason."),
+    # help / too small
+    "help.title": ("Help: toetsen", "Help: keys"),
+    "help.here": ("Hier", "Here"),
+    "help.keys": ("Alle toetsen", "All keys"),
+    "help.close": ("Esc, F1 of q sluit deze help.", "Esc, F1 or q closes this help."),
+    "help.tree": ("De checklist: pijltjes of j/k bewegen, links/rechts klapt secties in en uit, "
+                  "Enter opent de stap rechts.",
+                  "The checklist: arrows or j/k move, left/right collapse and expand sections, "
+                  "Enter opens the step on the right."),
+    "help.input": ("Een invoerveld: typ de waarde; de controle staat direct eronder. Tab gaat naar het "
+                   "volgende veld, Enter slaat het formulier op, Esc gaat terug naar de lijst.",
+                   "An input field: type the value; its validation shows right under it. Tab moves to "
+                   "the next field, Enter submits the form, Esc goes back to the list."),
+    "help.log": ("Het logboek van de controle: pijltjes scrollen, Esc annuleert een lopende controle.",
+                 "The check's log: arrows scroll, Esc cancels a running check."),
+    "help.button": ("Een knop: Enter of spatie drukt hem in.", "A button: Enter or space presses it."),
+    "help.other": ("Tab en Shift+Tab gaan langs de velden en knoppen.",
+                   "Tab and Shift+Tab move between fields and buttons."),
+    "help.statuses": ("Statustekens", "Status marks"),
+    "small.title": ("Terminal te klein", "Terminal too small"),
+    "small.body": ("koppel heeft minstens {w}x{h} tekens nodig; nu {cw}x{ch}.\nMaak het venster groter. "
+                   "Ctrl+Q stopt (alles is opgeslagen).",
+                   "koppel needs at least {w}x{h} cells; now {cw}x{ch}.\nMake the window larger. "
+                   "Ctrl+Q quits (everything is saved)."),
+    "header.progress": ("gereed", "done"),
+    "log.empty": ("Nog geen uitvoer. Druk r om uit te voeren.", "No output yet. Press r to run."),
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (Dutch unless English), with ``{name}`` values filled in."""
+    nl, en = TEXT[key]
+    text = en if lang == "en" else nl
+    return text.format(**values) if values else text

@@ -1,0 +1,50 @@
+"""One line on top: app, server, playbook and the overall progress (shortened on narrow screens)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+from textual.reactive import reactive
+
+from tui.ui_text import t
+
+
+def bar(done: int, total: int, width: int, ascii_mode: bool) -> Content:
+    filled = round(width * done / total) if total else 0
+    if ascii_mode:
+        return Content(f"[{'#' * filled}{'.' * (width - filled)}]")
+    return Content.assemble(("━" * filled, "$success"), ("━" * (width - filled), "$foreground 20%"))
+
+
+class StatusHeader(Widget):
+    DEFAULT_CSS = """
+    StatusHeader { height: 1; background: $panel; color: $foreground; }
+    StatusHeader.-read-only { background: $warning 40%; }
+    """
+
+    server: reactive[str] = reactive("")
+    playbook: reactive[str] = reactive("")
+    done: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)
+    lang: reactive[str] = reactive("nl")
+    ascii_mode: reactive[bool] = reactive(False)
+    read_only: reactive[bool] = reactive(False)
+
+    def watch_read_only(self, read_only: bool) -> None:
+        self.set_class(read_only, "-read-only")
+
+    def render(self) -> Content:
+        width = self.size.width
+        sep = " | " if self.ascii_mode else " │ "
+        ratio = f"{self.done}/{self.total} {t('header.progress', self.lang)}"
+        left = [("koppel", "bold"), (sep, "dim"), (self.server, "bold")]
+        if self.read_only:
+            left += [(sep, "dim"), (t("detail.read_only", self.lang), "bold")]
+        if width >= 70:
+            left += [(sep, "dim"), (self.playbook, "")]
+        left_content = Content.assemble(*left)
+        bar_width = max(0, min(20, width - left_content.cell_length - len(ratio) - 6))
+        right = Content.assemble(
+            bar(self.done, self.total, bar_width, self.ascii_mode) if bar_width >= 5 else "", " ", ratio)
+        gap = max(1, width - left_content.cell_length - right.cell_length - 2)
+        return Content.assemble(" ", left_content, " " * gap, right, " ").truncate(width)

@@ -1,0 +1,119 @@
+"""A check's live output: lines buffered per run, drawn in batches per frame, progress replaced.
+
+The engine's ``emit`` only appends to a bounded deque (cheap, no message per line); the pane drains
+it about 30 times a second with one ``Log.write_lines`` call. ``Log.write_line`` per line would start
+a thread worker per line and stall the event loop under a flood of output.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Log, Static
+
+from tui.checks.base import LogLine, Progress
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from tui.checks.base import CheckResult
+
+MAX_LINES = 5000
+FRAME = 1 / 30
+
+
+@dataclass
+class CheckRun:
+    """One run of a check in this app session: its output tail, latest progress and worker."""
+
+    key: str
+    lines: deque[str] = field(default_factory=lambda: deque(maxlen=MAX_LINES))
+    total: int = 0  # lines ever emitted; the pane compares it to what it has drawn
+    progress: Progress | None = None
+    result: CheckResult | None = None
+    active: bool = True
+    worker: Worker[Any] | None = None
+
+    def emit(self, event: object) -> None:
+        if isinstance(event, LogLine):
+            self.lines.append(event.text)
+            self.total += 1
+        elif isinstance(event, Progress):
+            self.progress = event
+
+
+def progress_text(progress: Progress | None, ascii_mode: bool, width: int = 20) -> str:
+    if progress is None:
+        return ""
+    if not progress.total:
+        return f"{progress.done:g} {progress.text}".strip()
+    share = max(0.0, min(1.0, progress.done / progress.total))
+    filled = round(share * width)
+    full, empty = ("#", ".") if ascii_mode else ("█", "░")
+    return f"[{full * filled}{empty * (width - filled)}] {share:4.0%} {progress.text}".rstrip()
+
+
+class LogPane(Vertical):
+    DEFAULT_CSS = """
+    LogPane { height: auto; }
+    LogPane > #log-progress { height: auto; color: $accent; display: none; }
+    LogPane > #log-progress.-shown { display: block; }
+    LogPane > Log { height: 10; border: round $border-blurred; background: $surface; }
+    LogPane > Log:focus { border: round $border; }
+    """
+
+    def __init__(self, run: CheckRun | None, tail: list[str], *, ascii_mode: bool = False,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.run = run
+        self.tail = tail
+        self.ascii_mode = ascii_mode
+        self._drawn = 0
+        self._progress: Progress | None = None
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="log-progress", markup=False)
+        yield Log(max_lines=MAX_LINES, id="log")
+
+    def on_mount(self) -> None:
+        log = self.query_one(Log)
+        log.border_title = "log"
+        if self.run is None:
+            log.write_lines(self.tail)
+            return
+        log.write_lines(list(self.run.lines))
+        self._drawn = self.run.total
+        self._show_progress()
+        if self.run.active:
+            self._timer = self.set_interval(FRAME, self.flush)
+
+    def flush(self) -> None:
+        """Draw what arrived since the last frame (at most the bounded tail) in one batch."""
+        run = self.run
+        if run is None:
+            return
+        fresh = min(run.total - self._drawn, len(run.lines))
+        if fresh > 0:
+            start = len(run.lines) - fresh
+            self.query_one(Log).write_lines(list(islice(run.lines, start, None)))
+            self._drawn = run.total
+        self._show_progress()
+        if not run.active and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _show_progress(self) -> None:
+        progress = self.run.progress if self.run else None
+        if progress is not self._progress:
+            self._progress = progress
+            label = self.query_one("#log-progress", Static)
+            text = progress_text(progress, self.ascii_mode)
+            label.update(text)
+            label.set_class(bool(text), "-shown")

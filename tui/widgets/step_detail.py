@@ -1,0 +1,274 @@
+"""The selected step: title, menu path, instructions, warnings, then its form, confirmation or check.
+
+It shows what the session holds and reports what the admin does (messages); it never writes.
+Rapid cursor moves coalesce: only the last requested step is composed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Input, Markdown, Static
+
+from tui.playbook.model import Step
+from tui.ui_text import mark, t
+from tui.widgets.log_pane import CheckRun, LogPane
+from tui.widgets.step_form import StepForm
+
+if TYPE_CHECKING:
+    from tui.state.session import Session
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def plain_markdown(text: str) -> Markdown:
+    """CommonMark without linkify: "Visma.net" is a product name here, not a link."""
+    return Markdown(text, parser_factory=lambda: MarkdownIt("commonmark"))
+
+
+def md_escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def instructions_markdown(step: Step, lang: str, first: int, last: int) -> str:
+    """Instructions ``first``..``last`` (1-based) as a numbered list; result lines indented, italic."""
+    lines: list[str] = []
+    for number in range(first, last + 1):
+        instruction = step.instructions[number - 1]
+        lines.append(f"{number}. {md_escape(instruction.text.get(lang))}")
+        if instruction.result:
+            lines += ["", f"    *{md_escape(instruction.result.get(lang))}*", ""]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the detail shows; equal views are not composed twice."""
+
+    key: str | None
+    section_id: str | None = None
+    step_id: str | None = None  # a group of per-administratie steps
+    version: int = 0
+
+
+class StepDetail(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    StepDetail { padding: 0 1; }
+    StepDetail > #step-title { text-style: bold; color: $text-primary; }
+    StepDetail > #step-menu { color: $text-accent; }
+    StepDetail > #step-state { color: $text-muted; }
+    StepDetail > .blocked { color: $text-warning; text-style: bold; }
+    StepDetail > .state-note { color: $text-muted; text-style: italic; }
+    StepDetail > .state-warn { color: $text-warning; }
+    StepDetail > Markdown { margin: 0; padding: 0; }
+    StepDetail > .step-warning { border-left: thick $warning; padding: 0 1; margin: 0 0 1 0;
+                                 background: $warning 10%; }
+    StepDetail > .step-warning.-opmerking { border-left: thick $primary; background: $primary 10%; }
+    StepDetail > #result { height: auto; margin-bottom: 1; }
+    StepDetail > #result.-ok { color: $text-success; }
+    StepDetail > #result.-warn { color: $text-warning; }
+    StepDetail > #result.-fail { color: $text-error; }
+    StepDetail > #result.-na { color: $text-warning; }
+    StepDetail > .buttons { height: auto; margin: 0 0 1 0; }
+    StepDetail > .buttons > Button { margin-right: 2; }
+    StepDetail > #manual-note { margin-bottom: 1; }
+    """
+
+    class ConfirmPressed(Message):
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
+
+    class RunPressed(Message):
+        pass
+
+    class CancelPressed(Message):
+        pass
+
+    def __init__(self, session: Session, *, ascii_mode: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.ascii_mode = ascii_mode
+        self.runs: dict[str, CheckRun] = {}
+        self.view = View(None)
+        self._wanted = View(None)
+        self._busy = False
+        self._version = 0
+
+    # -- what to show ---------------------------------------------------------------------
+    def show(self, view: View, *, force: bool = False) -> None:
+        """Ask for a view; composed after the current one, skipping any asked for in between."""
+        if force:
+            self._version += 1
+        self._wanted = View(view.key, view.section_id, view.step_id, self._version)
+        if not self._busy:
+            self._busy = True
+            self.call_later(self._catch_up)
+
+    def refresh_view(self) -> None:
+        self.show(self._wanted, force=True)
+
+    async def _catch_up(self) -> None:
+        try:
+            while self.view != self._wanted:
+                self.view = self._wanted
+                focused_id = self.app.focused.id if self.app.focused and self in self.app.focused.ancestors else None
+                async with self.batch():
+                    await self.recompose()
+                self.scroll_home(animate=False)
+                if focused_id:
+                    for widget in self.query(f"#{focused_id}"):
+                        widget.focus()
+        finally:
+            self._busy = False
+
+    def compose(self) -> ComposeResult:
+        view, lang = self.view, self.session.lang
+        if view.key is not None and self.session.has(view.key):
+            yield from self._compose_step(view.key, lang)
+        elif view.step_id is not None:
+            step = self.session.playbook.step(view.step_id)
+            if step:
+                yield Static(Content(step.title.get(lang)), id="step-title")
+                yield from self._compose_text(step, lang)
+                yield Static(Content(t("detail.scoped", lang)), classes="state-note")
+        elif view.section_id is not None:
+            section = next(s for s in self.session.playbook.sections if s.id == view.section_id)
+            done, total = self.session.section_progress(section.id)
+            yield Static(Content(f"{section.title.get(lang)}  {done}/{total}"), id="step-title")
+            if section.menu_path:
+                yield Static(Content(f"{t('detail.menu', lang)}: {section.menu_path}"), id="step-menu")
+            if section.intro:
+                yield plain_markdown(md_escape(section.intro.get(lang)))
+
+    # -- pieces ---------------------------------------------------------------------------
+    def _compose_step(self, key: str, lang: str) -> ComposeResult:
+        session = self.session
+        ref = session.ref(key)
+        step = ref.step
+        status = session.status(key)
+        entry = session.step_state(key)
+        yield Static(Content(f"{mark(status, self.ascii_mode)} {ref.title(lang)}"), id="step-title")
+        state_bits = [t(f"status.{status}", lang)]
+        if step.optional:
+            state_bits.append(t("detail.optional", lang))
+        if entry.by and status == "done":
+            state_bits.append(f"{t('detail.done_by', lang)} {entry.by}")
+        yield Static(Content(" · " .join(state_bits) if not self.ascii_mode else " - ".join(state_bits)),
+                     id="step-state")
+        if step.menu_path:
+            yield Static(Content(f"{t('detail.menu', lang)}: {step.menu_path}"), id="step-menu")
+        if status == "blocked":
+            names = ", ".join(b.title(lang) for b in session.blockers(key))
+            yield Static(Content(f"{t('detail.waits_for', lang)}: {names}"), classes="blocked", id="blocked")
+        if status == "skipped" and entry.skip_reason:
+            yield Static(Content(f"{t('detail.skipped', lang)}: {entry.skip_reason}"), classes="state-note")
+        if status == "interrupted":
+            text = "detail.interrupted" if step.check else "detail.interrupted_manual"
+            yield Static(Content(t(text, lang)), classes="state-warn")
+        if entry.note and status == "done":
+            yield Static(Content(f"{t('detail.note', lang)}: {entry.note}"), classes="state-note")
+        yield from self._compose_text(step, lang)
+        yield from self._compose_kind(key, step, status, lang)
+
+    def _compose_text(self, step: Step, lang: str) -> ComposeResult:
+        if step.intro:
+            yield plain_markdown(md_escape(step.intro.get(lang)))
+        first = 1
+        count = len(step.instructions)
+        for warning in sorted(step.warnings, key=lambda w: count if w.after is None else w.after):
+            upto = count if warning.after is None else min(warning.after, count)
+            if upto >= first:
+                yield plain_markdown(instructions_markdown(step, lang, first, upto))
+                first = upto + 1
+            yield Static(Content.assemble((f"{warning.label(lang)}: ", "bold"), warning.text.get(lang)),
+                         classes=f"step-warning -{warning.kind}")
+        if first <= count:
+            yield plain_markdown(instructions_markdown(step, lang, first, count))
+        if step.outro:
+            yield plain_markdown(md_escape(step.outro.get(lang)))
+
+    def _compose_kind(self, key: str, step: Step, status: str, lang: str) -> ComposeResult:
+        session = self.session
+        entry = session.step_state(key)
+        if step.fields and step.check is None:
+            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode, id="form")
+        if step.kind == "form":
+            with Horizontal(classes="buttons"):
+                yield Button(t("detail.submit_button", lang), id="submit", compact=True,
+                             disabled=status == "blocked")
+            return
+        if step.check is None:  # manual
+            if status != "done":
+                yield Input(entry.note, placeholder=t("detail.manual_note", lang), compact=True, id="manual-note")
+            with Horizontal(classes="buttons"):
+                label = "detail.reopen_button" if status == "done" else "detail.confirm_button"
+                yield Button(t(label, lang), id="confirm", compact=True, disabled=status == "blocked")
+            return
+        run = self.runs.get(key)
+        running = run is not None and run.active
+        with Horizontal(classes="buttons"):
+            label = "detail.rerun_button" if entry.result or status == "interrupted" else "detail.run_button"
+            yield Button(t(label, lang), id="run", compact=True, disabled=running or status == "blocked")
+            if running:
+                yield Button(t("detail.cancel_button", lang), id="cancel", compact=True, variant="warning")
+        result = entry.result
+        if result is not None and not running:
+            text = f"{t('detail.last_result', lang)}: {result.status.upper()}  {result.message}"
+            if result.hint:
+                text += f"\n{result.hint}"
+            if result.status == "na":
+                text += f"\n{t('detail.na', lang)}"
+            yield Static(Content(text), id="result", classes=f"-{result.status}")
+        if step.fields:  # a check's fields are its parameters
+            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode, id="form")
+        if run is not None or entry.log_tail:
+            yield LogPane(run, list(entry.log_tail), ascii_mode=self.ascii_mode, id="log-pane")
+
+    # -- what the admin does -------------------------------------------------------------
+    def focus_first(self) -> None:
+        """Enter from the list: the first field, else the first button, else the text itself."""
+        for selector in ("StepForm Input, StepForm Select", "#manual-note", "Button"):
+            for widget in self.query(selector):
+                if widget.focusable:
+                    widget.focus()
+                    return
+        self.focus()
+
+    def note(self) -> str:
+        notes = self.query("#manual-note").results(Input)
+        return next((n.value for n in notes), "")
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.ConfirmPressed(self.note()))
+
+    @on(Input.Submitted, "#manual-note")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.ConfirmPressed(event.value))
+
+    @on(Button.Pressed, "#run")
+    def _run(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.RunPressed())
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.CancelPressed())
+
+    @on(Button.Pressed, "#submit")
+    def _submit(self, event: Button.Pressed) -> None:
+        event.stop()
+        for form in self.query(StepForm):  # posted here: Textual stops bubbling at the sender
+            self.post_message(StepForm.Submitted(form, form.values()))

@@ -1,0 +1,187 @@
+"""A step's fields: one input per field, live validation with the rule's message under it.
+
+The form only reports what the admin typed (``Changed``, ``Submitted``); the screen saves drafts and
+submits through the session. Secret fields are masked and their values never leave in ``draft()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from tui.playbook.model import FormField, Step
+from tui.playbook.rules import Finding, validate_field
+from tui.ui_text import t
+
+BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}
+
+
+def display_value(form_field: FormField, value: Any, lang: str) -> str:
+    """A stored (cleaned) value as the admin types it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        yes, no = BOOL_WORDS["en" if lang == "en" else "nl"]
+        return yes if value else no
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+class FieldRow(Vertical):
+    DEFAULT_CSS = """
+    FieldRow { height: auto; margin-bottom: 1; }
+    FieldRow > .field-label { color: $text-muted; }
+    FieldRow > .field-help { color: $text-muted; text-style: italic; }
+    FieldRow > .field-message { height: auto; display: none; }
+    FieldRow > .field-message.-error, FieldRow > .field-message.-warning { display: block; }
+    FieldRow > .field-message.-error { color: $text-error; }
+    FieldRow > .field-message.-warning { color: $text-warning; }
+    FieldRow Input.-error { background: $error 25%; }
+    FieldRow Input.-warning { background: $warning 15%; }
+    """
+
+    def __init__(self, form_field: FormField, value: Any, lang: str, *, ascii_mode: bool) -> None:
+        super().__init__(id=f"row-{form_field.id}")
+        self.field = form_field
+        self.value = value
+        self.lang = lang
+        self.ascii_mode = ascii_mode
+        self._shown = ""
+
+    def compose(self) -> ComposeResult:
+        f, lang = self.field, self.lang
+        flags = [t("detail.required", lang)] if f.required else []
+        if f.secret:
+            flags.append(t("detail.secret_hint", lang))
+        suffix = f" ({', '.join(flags)})" if flags else ""
+        yield Static(Content(f.label.get(lang) + suffix), classes="field-label")
+        widget_id = f"field-{f.id}"
+        text = display_value(f, self.value, lang)
+        if f.type in ("choice", "bool"):
+            options = f.choices if f.type == "choice" else list(BOOL_WORDS["en" if lang == "en" else "nl"])
+            yield Select([(o, o) for o in options], value=text if text in options else Select.NULL,
+                         allow_blank=not f.required or text not in options, compact=True, id=widget_id)
+        else:
+            yield Input(text, placeholder=f.placeholder, password=f.secret, compact=True, id=widget_id,
+                        select_on_focus=False)
+        if f.help:
+            yield Static(Content(f.help.get(lang)), classes="field-help")
+        yield Static("", classes="field-message")
+
+    def on_mount(self) -> None:
+        if self.ascii_mode:
+            for arrow, text in ((".down-arrow", "v"), (".up-arrow", "^")):
+                for static in self.query(arrow).results(Static):
+                    static.update(text)
+
+    def raw(self) -> str:
+        widget = self.query_one(f"#field-{self.field.id}")
+        if isinstance(widget, Select):
+            return "" if widget.value in (Select.NULL, Select.BLANK) else str(widget.value)
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def show(self, findings: list[Finding]) -> None:
+        message = self.query_one(".field-message", Static)
+        widget = self.query_one(f"#field-{self.field.id}")
+        level = "error" if any(f.level == "error" for f in findings) else ("warning" if findings else "")
+        for name in ("error", "warning"):
+            message.set_class(level == name, f"-{name}")
+            widget.set_class(level == name, f"-{name}")
+        prefix = {"error": "x ", "warning": "! "} if self.ascii_mode else {"error": "✘ ", "warning": "⚠ "}
+        text = "\n".join(prefix[f.level] + f.message for f in findings)
+        if text != self._shown:  # an update means a new layout: not on every keystroke
+            self._shown = text
+            message.update(Content(text))
+
+
+class StepForm(Vertical):
+    """The fields of a form step, or the parameters of a check step."""
+
+    DEFAULT_CSS = """
+    StepForm { height: auto; }
+    StepForm > #form-problems { color: $text-error; height: auto; display: none; }
+    StepForm > #form-problems.-shown { display: block; }
+    """
+
+    class Changed(Message):
+        def __init__(self, form: StepForm, values: dict[str, str]) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
+
+    class Submitted(Message):
+        def __init__(self, form: StepForm, values: dict[str, str]) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
+
+    def __init__(self, step: Step, values: dict[str, Any], lang: str, *, ascii_mode: bool = False,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.step = step
+        self.initial = values
+        self.lang = lang
+        self.ascii_mode = ascii_mode
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="form-problems")
+        for form_field in self.step.fields:
+            yield FieldRow(form_field, self.initial.get(form_field.id), self.lang, ascii_mode=self.ascii_mode)
+
+    def on_mount(self) -> None:
+        # restored drafts show their problems straight away; an untouched empty form stays quiet
+        values = self.values()
+        for row in self.query(FieldRow):
+            if values.get(row.field.id) not in (None, ""):
+                row.show(validate_field(self.step, row.field.id, values[row.field.id], values, self.lang))
+
+    def values(self) -> dict[str, str]:
+        return {row.field.id: row.raw() for row in self.query(FieldRow)}
+
+    def draft(self) -> dict[str, str]:
+        """What may be remembered of the input: everything but secrets."""
+        secret = self.step.secret_field_ids
+        return {k: v for k, v in self.values().items() if k not in secret}
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        by_field: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_field.setdefault(finding.field, []).append(finding)
+        for row in self.query(FieldRow):
+            row.show(by_field.pop(row.field.id, []))
+        loose = [f.message for rest in by_field.values() for f in rest]
+        problems = self.query_one("#form-problems", Static)
+        problems.update(Content("\n".join(loose)))
+        problems.set_class(bool(loose), "-shown")
+
+    def focus_first(self, only_invalid: bool = False) -> None:
+        rows = list(self.query(FieldRow))
+        if only_invalid:
+            rows = [r for r in rows if r.query_one(".field-message").has_class("-error")] or rows
+        if rows:
+            rows[0].query_one(f"#field-{rows[0].field.id}").focus(scroll_visible=False)
+            rows[0].scroll_visible()  # the field and its message under it
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+        event.stop()
+        row = next((a for a in event.control.ancestors if isinstance(a, FieldRow)), None)
+        if row is None:
+            return
+        values = self.values()
+        row.show(validate_field(self.step, row.field.id, values[row.field.id], values, self.lang))
+        self.post_message(self.Changed(self, values))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted(self, self.values()))
