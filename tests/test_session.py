@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -167,3 +168,20 @@ def test_open_session_persists_and_resumes(koppel_home: Path) -> None:
         read_only.reopen(key)
     read_only.close()
     assert now() - again.state.updated_at < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"LANG": "C.UTF-8"}, "nl"), ({"LANG": "en_GB.UTF-8"}, "en"), ({"LANG": "nl_NL.UTF-8"}, "nl"),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"), ({}, "nl"),
+    ({"KOPPEL_LANG": "en", "LANG": "nl_NL.UTF-8"}, "en"),
+])
+def test_language_comes_from_the_locale_and_is_dutch_when_in_doubt(monkeypatch, env, expected) -> None:
+    from tui.state.session import default_lang
+
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "KOPPEL_LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    if os.name != "nt":
+        assert default_lang() == expected
+    assert default_lang("en") == "en" and default_lang("nl") == "nl"
