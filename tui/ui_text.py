@@ -88,6 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.secret_hint": ("wordt niet opgeslagen", "never saved"),
     "detail.optional": ("optioneel", "optional"),
     "detail.required": ("verplicht", "required"),
+    "detail.choose": ("Kies...", "Choose..."),
     # messages
     "msg.saved": ("Opgeslagen", "Saved"),
     "msg.all_done": ("Alle stappen zijn gereed.", "Every step is done."),

@@ -67,7 +67,8 @@ class FieldRow(Vertical):
         if f.type in ("choice", "bool"):
             options = f.choices if f.type == "choice" else list(BOOL_WORDS["en" if lang == "en" else "nl"])
             yield Select([(o, o) for o in options], value=text if text in options else Select.NULL,
-                         allow_blank=not f.required or text not in options, compact=True, id=widget_id)
+                         prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
+                         compact=True, id=widget_id)
         else:
             yield Input(text, placeholder=f.placeholder, password=f.secret, compact=True, id=widget_id,
                         select_on_focus=False)
