@@ -96,6 +96,9 @@ def test_builtin_playbook_shape_that_ui_and_checks_rely_on() -> None:
     secrets = {(s.id, f.id) for s in playbook.steps() for f in s.fields if f.secret}
     assert secrets == {("vooraf.visma_bereikbaar", "proxy_wachtwoord")}
     assert playbook.step("wizard.gateway_installer").optional and playbook.step("onderneming.aanmaken").optional
+    # "c" on the wizard's licence step copies the licence text by running the licence check again
+    assert playbook.step("wizard.licentie").copy_from == "vooraf.licentie"
+    assert [s.id for s in playbook.steps() if s.copy_from] == ["wizard.licentie"]
 
 
 def test_every_step_of_the_autoreport_part_comes_after_the_wizard() -> None:
@@ -260,6 +263,25 @@ def test_param_reference_needs_the_step_it_reads_to_be_required(tmp_path: Path) 
     ]
     # through a.two, which requires a.one, it is fine
     load_playbook(write(tmp_path, step_with(extra + '\nrequires = ["a.two"]')))
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('copy_from = "a.tow"', "sections[0].steps[2].copy_from: unknown step 'a.tow' (did you mean 'a.two'?)"),
+        ('copy_from = "a.two"\nrequires = ["a.two"]', "sections[0].steps[2].copy_from: step 'a.two' has no check to copy from"),
+        ('copy_from = "a.four"', "sections[0].steps[2].copy_from: copies from 'a.four' but the step does not require 'a.four'"),
+    ],
+)
+def test_copy_from_names_a_required_step_with_a_check(tmp_path: Path, extra: str, expected: str) -> None:
+    four = '\n[[sections.steps]]\nid = "a.four"\ntitle = "Four"\nkind = "check"\ncheck.name = "licence_pdf"\n'
+    assert problems_of(tmp_path, step_with(extra) + four) == [expected]
+
+
+def test_copy_from_a_required_check_loads(tmp_path: Path) -> None:
+    four = '[[sections.steps]]\nid = "a.four"\ntitle = "Four"\nkind = "check"\ncheck.name = "licence_pdf"\n'
+    text = BASE + four + '\n[[sections.steps]]\nid = "a.three"\ntitle = "Three"\nrequires = ["a.four"]\ncopy_from = "a.four"\n'
+    assert load_playbook(write(tmp_path, text)).step("a.three").copy_from == "a.four"
 
 
 def test_suggestions_work_in_both_directions(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from textual import events
 from textual.widgets import Log
 
 from tests import ui_flood_check
-from tests.ui_helpers import current_key, make_app, messages, settle
+from tests.ui_helpers import current_key, footer_keys, make_app, messages, settle
 from tui.checks import registry
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
@@ -65,6 +65,7 @@ async def test_flood_streams_while_keys_keep_working(flood) -> None:
         assert log.line_count <= 5000
         assert log.lines[-1] == "line 49999"
         assert app.session.status(STEP) == "done"
+        assert app.main_screen.detail.border_title == "Vooraf 1/4"  # the section's count, updated
         entry = app.session.step_state(STEP)
         assert entry.result.status == "ok" and entry.log_tail[-1] == "line 49999"
 
@@ -72,21 +73,38 @@ async def test_flood_streams_while_keys_keep_working(flood) -> None:
         assert app.clipboard == "LICENCE-TEXT-123"
 
 
-async def test_escape_cancels_a_running_check(flood, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_escape_cancels_a_running_check_and_otherwise_goes_back(flood, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(flood, "MODE", "hang")
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         app.main_screen.goto(STEP)
         await settle(pilot)
+        assert "esc" not in footer_keys(app)  # in the list: nothing to go back to
+        app.main_screen.detail.focus()
+        await settle(pilot)
+        assert footer_keys(app)["esc"] == ("Terug", False)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is app.main_screen.tree
+
         await pilot.press("r")
         await wait_until(pilot, lambda: app.main_screen.runs[STEP].total >= 1)
+        await settle(pilot)
+        assert footer_keys(app)["esc"] == ("Annuleren", False)
+        assert footer_keys(app)["r"] == ("Uitvoeren", True)  # greyed out while it runs
+        app.action_switch_lang()
+        await settle(pilot)
+        assert footer_keys(app)["esc"] == ("Cancel", False)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not app.main_screen.runs[STEP].active)
         assert flood.cleaned_up
         assert app.session.status(STEP) == "interrupted"
         await settle(pilot)
-        assert "opnieuw" in str(app.screen.query_one("#run").label).lower()
+        assert "again" in str(app.screen.query_one("#run").label).lower()
+        app.main_screen.detail.focus()
+        await settle(pilot)
+        assert footer_keys(app)["esc"] == ("Back", False)
 
 
 async def test_not_applicable_falls_back_to_manual_confirmation(flood, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from rich.style import Style
-from textual.widgets import Input
+import unicodedata
 
-from tests.ui_helpers import current_key, make_app, messages, seed_progress, settle
+from rich.style import Style
+from textual.widgets import Input, Select
+
+from tests.ui_helpers import current_key, make_app, messages, screen_lines, seed_progress, settle
 from tui.screens.help import HelpScreen
 from tui.screens.too_small import TooSmallScreen
 from tui.widgets.checklist import ChecklistTree
@@ -15,7 +17,10 @@ async def test_resize_to_tiny_and_back_never_breaks() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        app.main_screen.goto("wizard.licentie")  # half-way down the list
+        await settle(pilot)
         key = current_key(app)
+        tree = app.main_screen.tree
         for size in [(60, 20), (59, 20), (20, 5), (1, 1), (60, 19), (60, 20), (120, 40), (80, 24)]:
             await pilot.resize_terminal(*size)
             await settle(pilot)
@@ -25,6 +30,8 @@ async def test_resize_to_tiny_and_back_never_breaks() -> None:
                 assert "te klein" in str(app.screen.query_one("#small-title").render())
             else:
                 assert app.main_screen.has_class("-narrow") == (size[0] < 80)
+                top = tree.scroll_offset.y  # the cursor stays in sight when the list gets shorter
+                assert top <= tree.cursor_line < top + tree.scrollable_content_region.height, size
         assert current_key(app) == key
         assert len(app.screen_stack) == 2  # the default screen and the checklist: no leftovers
         await pilot.press("down")
@@ -152,3 +159,69 @@ async def test_welcome_back_and_interrupted_steps_on_resume() -> None:
         text = messages(again)
         assert any("Welkom terug: 2/23 gereed" in m and "admin@srv01" in m for m in text), text
         assert any("opnieuw" in m for m in text)
+
+
+async def test_f1_on_a_choice_list_shows_that_fields_help() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "tab")  # into the form, then the "Editie" choice list
+        await settle(pilot)
+        assert isinstance(app.focused, Select) and app.focused.id == "field-editie"
+        for opened in (False, True):
+            if opened:
+                await pilot.press("enter")  # the open list has the focus now
+                await settle(pilot)
+                assert app.focused is not None and app.focused.parent is app.screen.query_one("#field-editie")
+            await pilot.press("f1")
+            await settle(pilot)
+            context = str(app.screen.query_one("#help-context").render())
+            assert "AccountView-editie: Help > Infoline toont de editie." in context, context
+            assert "keuzelijst" in context
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+def odd_glyphs(lines: list[str]) -> set[str]:
+    """What a console without Unicode fonts may not draw: anything but ASCII and letters (ë, é)."""
+    return {c for line in lines for c in line if ord(c) > 127 and not unicodedata.category(c).startswith("L")}
+
+
+async def test_ascii_mode_draws_only_ascii_glyphs() -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:  # narrow: both panes scroll
+        await settle(pilot)
+        seed_progress(app)
+        app.main_screen.refresh_all()
+        await settle(pilot)
+        assert odd_glyphs(screen_lines(app)), "the test would see nothing"
+        app.action_toggle_ascii()  # switched on while running: scrollbars and tree redraw too
+        await settle(pilot)
+        views = []
+        for key in ("vooraf.visma_bereikbaar", "vereisten.editie", "onderneming.aanmaken", "wizard.welkom"):
+            app.main_screen.goto(key)  # a failed check with its log, warnings, a group, a blocked step
+            await settle(pilot)
+            views.append((key, screen_lines(app)))
+        app.main_screen.goto("vereisten.editie")
+        await settle(pilot)
+        await pilot.press("enter", "tab", "enter")  # the choice list, open
+        await settle(pilot)
+        views.append(("choice list", screen_lines(app)))
+        await pilot.press("escape", "escape")
+        app.main_screen.goto("vooraf.visma_bereikbaar")
+        await settle(pilot)
+        await pilot.press("space")  # done without a passing check? a dialog
+        await settle(pilot)
+        views.append(("dialog", screen_lines(app)))
+        await pilot.press("n")
+        app.screen.query_one("#field-proxy_wachtwoord", Input).focus()
+        await pilot.press(*"geheim")  # masked
+        app.notify("Een melding", severity="warning")
+        await settle(pilot)
+        views.append(("password and a toast", screen_lines(app)))
+        assert any("******" in line for line in views[-1][1])
+        await pilot.press("f1")
+        await settle(pilot)
+        views.append(("help", screen_lines(app)))
+        for name, lines in views:
+            assert not odd_glyphs(lines), (name, odd_glyphs(lines), "\n".join(lines))

@@ -44,3 +44,16 @@ def test_narrow_60x20(snap_compare) -> None:
 
 def test_english(snap_compare) -> None:
     assert snap_compare(seeded(lang="en"), terminal_size=(80, 24))
+
+
+def test_ascii_narrow_60x20(snap_compare) -> None:
+    """Both panes scroll: the scrollbars draw whole cells, the footer keeps F1 and the palette."""
+    assert snap_compare(seeded(ascii_mode=True), terminal_size=(60, 20))
+
+
+def test_blocked_step_greys_out_run_and_done(snap_compare) -> None:
+    async def open_blocked_check(pilot) -> None:
+        pilot.app.main_screen.goto("wizard.communicatie")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=open_blocked_check)

@@ -44,6 +44,18 @@ def messages(app: KoppelApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+def screen_lines(app: KoppelApp) -> list[str]:
+    """The characters on the terminal, line by line, as the admin sees them."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def footer_keys(app: KoppelApp) -> dict[str, tuple[str, bool]]:
+    """What the footer shows: key as displayed -> (description, greyed out)."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.key_display: (key.description, key.has_class("-disabled")) for key in app.screen.query(FooterKey)}
+
+
 async def choose(pilot: Pilot, select: Select, option: str) -> None:
     """Pick an option of a focused Select by keyboard: open, walk down to it, enter."""
     await pilot.press("enter")

@@ -13,7 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.events import Resize
 from textual.reactive import var
-from textual.widgets import Input, Log, Tree
+from textual.scrollbar import ScrollBar
+from textual.widgets import Input, Log, Select, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import KoppelCommands
@@ -21,6 +22,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.ui_text import t
+from tui.widgets.scrollbar import ModeAwareScrollBarRender
 from tui.widgets.step_form import FieldRow
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 # binding id -> ui_text key: footer, help and palette speak the admin's language
 KEY_TEXT = {
-    "step.confirm": "key.confirm", "step.run": "key.run", "step.cancel": "key.cancel",
+    "step.confirm": "key.confirm", "step.run": "key.run", "step.cancel": "key.cancel", "step.back": "key.back",
     "step.next": "key.next", "step.prev": "key.prev", "step.skip": "key.skip", "step.copy": "key.copy",
     "view.tree": "key.tree", "app.quit_q": "key.quit", "app.quit": "key.quit", "app.quit_f10": "key.quit",
     "app.help": "key.help", "tree.up": "key.up", "tree.down": "key.down", "tree.collapse": "key.collapse",
@@ -59,6 +61,7 @@ class KoppelApp(App[None]):
                  notices: Iterable[str] = (), clock: Callable[[], datetime] | None = None,
                  log_file: LogFile | None = None) -> None:
         super().__init__()
+        ScrollBar.renderer = ModeAwareScrollBarRender  # draws as Textual's, but ASCII in ASCII mode
         self.animation_level = "none"  # every animated frame is bytes over a slow SSH/RDP link
         self.session = session
         self.notices = list(notices)
@@ -194,11 +197,13 @@ class KoppelApp(App[None]):
             where = self.session.ref(main.key).title(self.lang) + "\n"
         if isinstance(focused, Tree):
             return where + t("help.tree", self.lang)
-        if isinstance(focused, Input):
-            row = next((a for a in focused.ancestors if isinstance(a, FieldRow)), None)
+        around = [focused, *focused.ancestors] if focused is not None else []
+        in_select = any(isinstance(node, Select) for node in around)  # the choice list or its open list
+        if in_select or isinstance(focused, Input):
+            row = next((node for node in around if isinstance(node, FieldRow)), None)
             field_help = f"{row.field.label.get(self.lang)}: {row.field.help.get(self.lang)}\n" \
                 if row is not None and row.field.help else ""
-            return where + field_help + t("help.input", self.lang)
+            return where + field_help + t("help.select" if in_select else "help.input", self.lang)
         if isinstance(focused, Log):
             return where + t("help.log", self.lang)
         return where + t("help.other", self.lang)

@@ -278,7 +278,22 @@ def _step_problems(where: str, step: Step, steps: dict[str, Step], graph: dict[s
         problems.append(f"{where}.menu_path: '{step.menu_path}' is not like 'Opties > Licentie downloaden'")
     if step.check is not None:
         problems.extend(_check_problems(where, step, steps, graph))
+    if step.copy_from is not None:
+        problems.extend(_copy_from_problems(where, step, steps, graph))
     return problems
+
+
+def _copy_from_problems(where: str, step: Step, steps: dict[str, Step], graph: dict[str, list[str]]) -> list[str]:
+    source = step.copy_from
+    assert source is not None
+    at = f"{where}.copy_from"
+    if source not in steps:
+        return [f"{at}: unknown step '{source}'{did_you_mean(source, steps)}"]
+    if steps[source].check is None:
+        return [f"{at}: step '{source}' has no check to copy from"]
+    if source != step.id and source not in _ancestors(graph, step.id):
+        return [f"{at}: copies from '{source}' but the step does not require '{source}'"]
+    return []
 
 
 def _check_problems(where: str, step: Step, steps: dict[str, Step], graph: dict[str, list[str]]) -> list[str]:

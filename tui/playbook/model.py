@@ -167,6 +167,9 @@ class Step(_Strict):
     optional: bool = False
     fields: list[FormField] = PydanticField(default_factory=list)
     check: CheckRef | None = None
+    # a step whose check, run with the clipboard, puts the text this step needs there ("c" runs it);
+    # such text (the licence) is never stored, so it is fetched again each time
+    copy_from: str | None = None
 
     def field(self, field_id: str) -> FormField | None:
         return next((f for f in self.fields if f.id == field_id), None)

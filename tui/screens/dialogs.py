@@ -18,7 +18,6 @@ DIALOG_CSS = """
     width: 60; max-width: 100%; height: auto; max-height: 100%;
     border: round $primary; background: $surface; padding: 0 1;
 }}
-.-ascii {name} > Vertical {{ border: ascii $primary; }}
 {name} .question {{ margin: 1 0; }}
 {name} .problem {{ color: $text-error; height: auto; }}
 {name} Horizontal {{ height: auto; align-horizontal: right; }}

@@ -7,15 +7,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.ui_text import STATUSES, mark, t
+from tui.widgets.footer import KoppelFooter
 
 
 class HelpScreen(Screen[None]):
     DEFAULT_CSS = """
     HelpScreen > VerticalScroll { padding: 0 2; border: round $primary; }
-    .-ascii HelpScreen > VerticalScroll { border: ascii $primary; }
     HelpScreen .help-heading { text-style: bold; color: $text-primary; margin-top: 1; }
     HelpScreen #help-context { color: $foreground; }
     HelpScreen .help-foot { color: $text-muted; margin-top: 1; }
@@ -44,7 +44,7 @@ class HelpScreen(Screen[None]):
             yield Static(Content("\n".join(
                 f"{mark(status, self.ascii_mode):<4}{t(f'status.{status}', lang)}" for status in STATUSES)))
             yield Static(t("help.close", lang), classes="help-foot")
-        yield Footer()
+        yield KoppelFooter(("app.pop_screen", "help"))
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

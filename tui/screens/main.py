@@ -14,13 +14,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Input, Tree
+from textual.worker import Worker
 
 from tui.checks.base import CheckResult
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
 from tui.state.session import SessionError
 from tui.ui_text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
+from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import StatusHeader
 from tui.widgets.log_pane import CheckRun
 from tui.widgets.step_detail import StepDetail, View
@@ -30,20 +32,28 @@ if TYPE_CHECKING:
     from tui.app import KoppelApp
 
 NARROW_WIDTH = 80
-TYPING_SAFE = {"help", "cancel", "toggle_tree"}  # the rest are letters/space: never while typing
+TYPING_SAFE = {"help", "cancel", "back", "toggle_tree"}  # the rest are letters/space: never while typing
+STEP_ACTIONS = ("confirm", "run", "skip", "copy", "waits")
+# what the footer keeps when it is narrow, most important first (all keys stay in F1 and Ctrl+P)
+FOOTER_PRIORITY = ("help", "run", "confirm", "cancel", "back", "copy", "skip", "next_open", "app.quit")
+# what a step's "c" copies by running another step's check, by check name (else just "Tekst")
+COPIED_WHAT = {"licence_pdf": "copy.licence_text"}
 
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "confirm", "Done", id="step.confirm"),
         Binding("r", "run", "Run", id="step.run"),
-        Binding("escape", "cancel", "Cancel", id="step.cancel"),
+        Binding("escape", "cancel", "Cancel", id="step.cancel"),  # only while the step's check runs
+        Binding("escape", "back", "Back", id="step.back"),  # otherwise: back to the list
         Binding("n", "next_open", "Next open", id="step.next"),
         Binding("p", "next_open(True)", "Previous open", show=False, id="step.prev"),
         Binding("s", "skip", "Skip", id="step.skip"),
         Binding("c", "copy", "Copy", id="step.copy"),
         Binding("t", "toggle_tree", "Toggle list", show=False, id="view.tree"),
         Binding("q", "app.quit", "Quit", id="app.quit_q"),
+        # a blocked step greys out space and r; pressing them says what the step waits for
+        Binding("space,r", "waits", show=False),
     ]
 
     app: KoppelApp
@@ -51,6 +61,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.runs: dict[str, CheckRun] = {}
+        self._copying: Worker[None] | None = None
 
     @property
     def session(self) -> Any:
@@ -67,7 +78,7 @@ class MainScreen(Screen[None]):
             detail = StepDetail(self.session, ascii_mode=self.app.ascii_mode, id="detail")
             detail.runs = self.runs
             yield detail
-        yield Footer(compact=True)
+        yield KoppelFooter(FOOTER_PRIORITY)
 
     @property
     def tree(self) -> ChecklistTree:
@@ -100,6 +111,7 @@ class MainScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------------
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.call_after_refresh(self._scroll_to_cursor)  # a shorter list must still show where we are
 
     def action_toggle_tree(self) -> None:
         self.toggle_class("-tree-hidden")
@@ -128,6 +140,8 @@ class MainScreen(Screen[None]):
 
     def step_changed(self) -> None:
         self.tree.refresh_statuses()
+        if self.key is not None:
+            self._title_detail(self.key)
         self.detail.refresh_view()
         self.update_header()
         self.refresh_bindings()
@@ -144,12 +158,15 @@ class MainScreen(Screen[None]):
         self._show_key(key)
 
     def _show_key(self, key: str) -> None:
-        section = self.session.ref(key).section
-        done, total = self.session.section_progress(section.id)
-        self.detail.border_title = f"{section.title.get(self.lang)} {done}/{total}"
+        self._title_detail(key)
         self.detail.show(View(key))
         self.session.set_cursor(key)
         self.refresh_bindings()
+
+    def _title_detail(self, key: str) -> None:
+        section = self.session.ref(key).section
+        done, total = self.session.section_progress(section.id)
+        self.detail.border_title = f"{section.title.get(self.lang)} {done}/{total}"
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[NodeInfo]) -> None:
@@ -174,25 +191,41 @@ class MainScreen(Screen[None]):
 
     # -- keys that apply now --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """True: the key applies; None: it would, but not now (greyed out); False: not here (hidden)."""
         focused = self.app.focused
         if isinstance(focused, Input) and action not in TYPING_SAFE:
             return False
         key = self.key
         if action == "cancel":
-            return True if (key in self.runs and self.runs[key].active) or not isinstance(focused, Tree) else False
-        if action in ("confirm", "run", "skip", "copy"):
+            return self._check_runs(key)
+        if action == "back":
+            return not self._check_runs(key) and not isinstance(focused, Tree) and not self.has_class("-tree-hidden")
+        if action in STEP_ACTIONS:
             if key is None or not self.session.has(key):
                 return False
-            step = self.session.ref(key).step
-            if action == "confirm":
-                return step.kind != "form"
-            if action == "run":
-                return step.check is not None
-            if action == "skip":
-                return step.optional
-            if action == "copy":
-                return bool(step.menu_path or self._copy_text(key))
+            return self._step_action_state(action, key)
         return True
+
+    def _step_action_state(self, action: str, key: str) -> bool | None:
+        step = self.session.ref(key).step
+        blocked = self.session.status(key) == "blocked"
+        busy = self._check_runs(key)
+        if action == "waits":
+            return blocked
+        if action == "confirm":
+            return False if step.kind == "form" else (None if blocked or busy else True)
+        if action == "run":
+            return False if step.check is None else (None if blocked or busy else True)
+        if action == "skip":
+            return False if not step.optional else (None if busy else True)
+        assert action == "copy"
+        if not (step.copy_from or step.menu_path or self._copy_text(key)):
+            return False
+        return None if self._copying is not None else True
+
+    def _check_runs(self, key: str | None) -> bool:
+        run = self.runs.get(key) if key else None
+        return run is not None and run.active
 
     # -- step actions ---------------------------------------------------------------------
     def _guard(self, action: Any, *args: Any) -> bool:
@@ -209,11 +242,22 @@ class MainScreen(Screen[None]):
             self.notify(t("msg.all_done", self.lang))
         self.goto(nxt)
 
+    def action_waits(self) -> None:
+        if self.key is not None:
+            self._say_what_it_waits_for(self.key)
+
+    def _say_what_it_waits_for(self, key: str) -> None:
+        names = ", ".join(b.title(self.lang) for b in self.session.blockers(key))
+        self.notify(f"{t('detail.waits_for', self.lang)}: {names}", severity="warning")
+
     def action_confirm(self) -> None:
         key = self.key
         if key is None:
             return
         status, step = self.session.status(key), self.session.ref(key).step
+        if status == "blocked":  # before any question: the answer would be no anyway
+            self._say_what_it_waits_for(key)
+            return
         title = self.session.ref(key).title(self.lang)
         if status == "done":
             self.app.push_screen(ConfirmDialog(t("dlg.reopen", self.lang, title=title), self.lang),
@@ -264,13 +308,17 @@ class MainScreen(Screen[None]):
     def _copy_text(self, key: str) -> str:
         result = self.session.step_state(key).result
         evidence = result.evidence if result else {}
-        return str(evidence.get("clipboard") or evidence.get("licence_text") or "")
+        return str(evidence.get("clipboard") or "")
 
     def action_copy(self) -> None:
         key = self.key
         if key is None:
             return
-        text = self._copy_text(key) or self.session.ref(key).step.menu_path or ""
+        step = self.session.ref(key).step
+        if step.copy_from:
+            self.copy_by_check(key)
+            return
+        text = self._copy_text(key) or step.menu_path or ""
         if not text:
             self.notify(t("msg.no_copy", self.lang), severity="warning")
             return
@@ -278,13 +326,54 @@ class MainScreen(Screen[None]):
         preview = text if len(text) <= 60 else text[:57] + "..."
         self.notify(preview, title=t("msg.copied", self.lang), timeout=3)
 
+    def copy_by_check(self, key: str) -> None:
+        """Text that is never stored (the licence): run the ``copy_from`` step's check again with
+        the clipboard, in a worker; the check puts the text there."""
+        ref = self.session.ref(key)
+        source_id = ref.step.copy_from
+        assert source_id is not None
+        scoped = f"{source_id}@{ref.administratie}"  # a scoped source: the same administratie's
+        source_key = scoped if ref.administratie and self.session.has(scoped) else source_id
+        self._copying = self.app.run_worker(
+            self._run_copy_check(source_key), group="copy", exclusive=True, exit_on_error=False,
+            description=f"copy for {key} by the check of {source_key}")
+        self.refresh_bindings()
+
+    async def _run_copy_check(self, source_key: str) -> None:
+        from tui.checks.engine import run_check
+
+        check = self.session.ref(source_key).step.check
+        assert check is not None
+        copied: list[str] = []
+
+        def clipboard(text: str) -> None:
+            self.app.copy_to_clipboard(text)
+            copied.append(text)
+
+        try:
+            result = await run_check(check.name, self.session.check_params(source_key), lang=self.lang,
+                                     timeout=check.timeout, clipboard=clipboard, log_file=self.app.log_file)
+        finally:
+            self._copying = None
+            self.refresh_bindings()
+        if copied:
+            what = t(COPIED_WHAT.get(check.name, "copy.text"), self.lang)
+            self.notify(t("msg.copied_by_check", self.lang, what=what, n=len(copied[-1])),
+                        title=t("msg.copied", self.lang), timeout=4)
+        elif result.status == "fail":
+            self.notify("\n".join(filter(None, (result.message, result.hint))), severity="error", timeout=10)
+        else:
+            self.notify(t("msg.no_copy", self.lang), severity="warning")
+
     def action_cancel(self) -> None:
         key = self.key
         run = self.runs.get(key) if key else None
         if run is not None and run.active and run.worker is not None:
             run.worker.cancel()
             self.notify(t("msg.cancelled", self.lang), severity="warning", timeout=3)
-        elif not isinstance(self.app.focused, Tree) and not self.has_class("-tree-hidden"):
+
+    def action_back(self) -> None:
+        if not self.has_class("-tree-hidden"):
             self.tree.focus()
 
     # -- forms ----------------------------------------------------------------------------
@@ -345,6 +434,9 @@ class MainScreen(Screen[None]):
             return
         if self.session.ref(key).step.check is None:
             self.notify(t("msg.not_check", self.lang), severity="warning")
+            return
+        if self.session.status(key) == "blocked":
+            self._say_what_it_waits_for(key)
             return
         forms = list(self.detail.query(StepForm))
         if forms:

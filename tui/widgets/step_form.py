@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -32,6 +33,20 @@ def display_value(form_field: FormField, value: Any, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+class MaskedInput(Input):
+    """An input for a secret: masked with "*" in ASCII mode (Textual masks with "•")."""
+
+    def __init__(self, *args: Any, ascii_mode: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ascii_mode = ascii_mode
+
+    @property
+    def _value(self) -> Text:  # what Input draws
+        if self.password and self.ascii_mode:
+            return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
+        return super()._value
 
 
 class FieldRow(Vertical):
@@ -69,9 +84,11 @@ class FieldRow(Vertical):
             yield Select([(o, o) for o in options], value=text if text in options else Select.NULL,
                          prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
                          compact=True, id=widget_id)
+        elif f.secret:
+            yield MaskedInput(text, placeholder=f.placeholder, password=True, compact=True, id=widget_id,
+                              select_on_focus=False, ascii_mode=self.ascii_mode)
         else:
-            yield Input(text, placeholder=f.placeholder, password=f.secret, compact=True, id=widget_id,
-                        select_on_focus=False)
+            yield Input(text, placeholder=f.placeholder, compact=True, id=widget_id, select_on_focus=False)
         if f.help:
             yield Static(Content(f.help.get(lang)), classes="field-help")
         yield Static("", classes="field-message")

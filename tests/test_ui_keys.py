@@ -1,0 +1,109 @@
+"""Keys that apply to the step at hand: the footer shows only those, at any width; c copies what the
+step needs (the licence text, read again from the real PDF); a blocked step says what it waits for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button
+
+from tests.pdfs import licence_pdf
+from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle
+from tui.screens.main import MainScreen
+
+
+async def test_c_on_the_wizard_licence_step_copies_the_licence_text_from_the_pdf(tmp_path: Path) -> None:
+    pdf = licence_pdf(tmp_path / "licentie.pdf")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        session = app.session
+        session.record_answers("vooraf.licentie", {"pad": str(pdf)})  # as the admin answered it earlier
+
+        app.main_screen.goto("vooraf.licentie")  # no copy_from: c copies the menu path
+        await settle(pilot)
+        await pilot.press("c")
+        assert app.clipboard == "Opties > Licentie downloaden"
+
+        app.main_screen.goto("wizard.licentie")
+        await settle(pilot)
+        assert footer_keys(app)["c"] == ("Kopiëren", False)
+        await pilot.press("c")  # runs the licence check of vooraf.licentie with the clipboard
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert "Licentienummer: TEST-0000-1111" in app.clipboard and "AutoReport-koppeling" in app.clipboard
+        assert any(m.startswith("Licentietekst gekopieerd") for m in messages(app)), messages(app)
+        # copying records nothing: the licence text is never stored
+        assert session.status("vooraf.licentie") == "blocked" and session.step_state("vooraf.licentie").result is None
+        session.flush()
+        assert "TEST-0000-1111" not in session.store.path.read_text(encoding="utf-8")
+
+        # a file that is no PDF: the check's own message, and the clipboard keeps what it had
+        broken = tmp_path / "licentie-kapot.pdf"
+        broken.write_bytes(b"dit is geen pdf")
+        session.record_answers("vooraf.licentie", {"pad": str(broken)})
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert any("geen PDF-bestand" in m for m in messages(app)), messages(app)
+        assert "Licentienummer: TEST-0000-1111" in app.clipboard
+
+
+async def test_a_blocked_step_offers_no_run_and_says_what_it_waits_for() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        session = app.session
+        app.main_screen.goto("wizard.communicatie")  # a check waiting for "De stap Licentie"
+        await settle(pilot)
+        assert session.status("wizard.communicatie") == "blocked"
+        assert app.screen.query_one("#run", Button).disabled
+        keys = footer_keys(app)
+        assert keys["r"] == ("Uitvoeren", True) and keys["space"] == ("Gereed", True)  # greyed out
+
+        for key in ("r", "space"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)  # no "done without a passing check?" question
+            assert messages(app)[-1] == "Deze stap wacht op: De stap Licentie"
+        assert session.status("wizard.communicatie") == "blocked" and not app.main_screen.runs
+
+        # only what applies: a check that can run, a manual step (no r), a form (no space, no r)
+        session.submit("vereisten.editie", {"versie": "9.8a", "editie": "Business", "module_autoreport": "ja"})
+        app.main_screen.goto("vooraf.visma_bereikbaar")
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert keys["r"] == ("Uitvoeren", False) and keys["space"] == ("Gereed", False)
+        assert "s" not in keys and "c" not in keys  # not optional, nothing to copy
+        app.main_screen.goto("vooraf.gateway_download")
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert "r" not in keys and keys["space"] == ("Gereed", False)
+        app.main_screen.goto("vereisten.editie")
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert "r" not in keys and "space" not in keys and keys["c"] == ("Kopiëren", False)
+
+
+async def test_footer_at_60_columns_keeps_help_and_the_palette_whole() -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto("vooraf.visma_bereikbaar")  # space, r, n, q, f1 and, in the step, esc
+        for lang, palette in (("nl", "^p Opdrachten"), ("en", "^p Commands")):
+            if app.lang != lang:
+                app.action_switch_lang()
+            for widget in (app.main_screen.tree, app.main_screen.detail):
+                widget.focus()
+                await settle(pilot)
+                footer = screen_lines(app)[-1]
+                assert "f1 Help" in footer and footer.rstrip().endswith(palette), footer
+                shown = footer_keys(app)
+                # whole keys only: every one shown is on the line with its description
+                for key, (description, _) in shown.items():
+                    assert f"{key} {description}" in footer, (key, footer)
+                if lang == "nl":  # the Dutch words are too long for all of them
+                    assert not {"space", "r", "n", "q"} <= set(shown), "nothing was dropped"
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert {"space", "r", "esc", "n", "q", "f1", "^p"} <= set(footer_keys(app))  # room again: all back

@@ -1,0 +1,70 @@
+"""The footer: compact, and at any width it shows F1 Help and the palette key.
+
+Textual's footer clips the keys that do not fit on the right, words cut in half, F1 among them.
+This one drops whole keys instead, least important first (``priority``, a list of actions);
+every dropped key is still in the F1 help and the Ctrl+P palette.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.events import Resize
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+PALETTE_CLASS = "-command-palette"
+
+
+def key_width(key: FooterKey) -> int:
+    """Cells a key takes in the compact footer (Textual's CSS): "key description", then a margin of 1."""
+    return cell_len(key.key_display) + 1 + cell_len(key.description) + 1
+
+
+def palette_width(key: FooterKey) -> int:
+    """The palette key, docked right: its left border, "key description" and the margin after it."""
+    return 1 + cell_len(key.key_display) + 1 + cell_len(key.description) + 1
+
+
+def fitting(keys: list[FooterKey], room: int, priority: Iterable[str]) -> list[FooterKey]:
+    """The keys that fit in ``room`` cells, most important first, shown in their own order."""
+    rank = {action: index for index, action in enumerate(priority)}
+    kept: set[int] = set()
+    used = 0
+    for index in sorted(range(len(keys)), key=lambda i: (rank.get(keys[i].action, len(rank)), i)):
+        width = key_width(keys[index])
+        if used + width <= room:
+            kept.add(index)
+            used += width
+    return [key for index, key in enumerate(keys) if index in kept]
+
+
+class KoppelFooter(Footer):
+    def __init__(self, priority: Iterable[str] = ("help",), *, id: str | None = None) -> None:
+        super().__init__(compact=True, id=id)
+        self.priority = tuple(priority)
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        keys: list[FooterKey] = []
+        palette: list[Widget] = []
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.has_class(PALETTE_CLASS):
+                palette.append(widget)
+            elif isinstance(widget, FooterKey):
+                keys.append(widget)
+            else:  # binding groups: koppel has none; shown as Textual would
+                palette.append(widget)
+        room = (self.size.width or self.app.size.width) - sum(
+            palette_width(w) for w in palette if isinstance(w, FooterKey))
+        yield from fitting(keys, room, self.priority)
+        yield from palette
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            if self._bindings_ready:
+                self.call_after_refresh(self.recompose)
