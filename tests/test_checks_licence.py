@@ -275,8 +275,8 @@ def test_module_list_decides_when_there_is_one() -> None:
     ("9.8", (9, 8)), ("10.0", (10, 0)), ("AccountView 9.8b", (9, 8)), ("Versie 9,8 SP1", (9, 8)),
     ("9.10", (9, 10)), ("9.7.3", (9, 7, 3)), ("", None), ("geen", None), ("2024.1", None),
 ])
-def test_parse_av_version(text: str, expected: tuple[int, ...] | None) -> None:
-    assert version.parse_av_version(text) == expected
+def test_find_av_version_in_free_text(text: str, expected: tuple[int, ...] | None) -> None:
+    assert version.find_av_version(text) == expected
 
 
 def test_meets_minimum() -> None:

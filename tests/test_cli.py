@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import socket
 import subprocess
+import sys
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -154,3 +158,164 @@ def test_check_runs_the_doctor_with_the_admins_answers(run, tmp_path: Path, kopp
     assert closed.returncode == 1 and f"127.0.0.1:{port}" in closed.stdout + closed.stderr
     assert "[wizard.communicatie]" in (koppel_home / "logs" / "doc.log").read_text(encoding="utf-8")
     assert run("check", "--server", "doc", "--only", "nope").returncode == 2
+
+
+# --- koppel check: the progress line, JSON only on stdout -----------------------------------------
+
+LOCAL_CHECKS = ("vereisten.versie", "wizard.communicatie_dienst", "wizard.gateway_rechten")  # none leaves this machine
+
+
+def run_with_terminal_stderr(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run with stderr on a real pseudo-terminal (as an admin's console) and stdout on a pipe."""
+    master, slave = os.openpty()
+    try:
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, env=env, timeout=60)
+    finally:
+        os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every writer of the terminal is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return done.returncode, done.stdout.decode("utf-8"), b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a pseudo-terminal is a POSIX thing")
+def test_check_shows_one_updating_progress_line_on_a_terminal(koppel_cmd: list[str], subprocess_env: dict[str, str]) -> None:
+    code, out, err = run_with_terminal_stderr([*koppel_cmd, "check", "--server", "prog", "--only", *LOCAL_CHECKS],
+                                              subprocess_env)
+    assert code == 1, err  # the version check has no answer yet: a failed check
+    updates = re.findall(r"\r(\d)/3 controles\.\.\.", err)
+    assert updates[0] == "0" and updates[-1] == "3" and updates == sorted(updates), err
+    assert err.endswith("\r"), "the line is wiped before the results show"
+    assert err.isascii() and "\n" not in err  # one line, rewritten in place
+    assert "\r" not in out and len(out.splitlines()) >= 3
+    code, out, err = run_with_terminal_stderr([*koppel_cmd, "check", "--server", "prog", "--json", "--only", *LOCAL_CHECKS],
+                                              subprocess_env)
+    assert "controles" not in err and len(json.loads(out)) == 3
+
+
+def test_check_shows_no_progress_line_when_stderr_is_no_terminal(run) -> None:
+    done = run("check", "--server", "prog", "--only", *LOCAL_CHECKS)
+    assert done.returncode == 1 and "controles..." not in done.stderr and "\r" not in done.stderr
+
+
+NOISY_CHECK = '''
+"""A check that does what a careless check or library might: print to stdout, warn, log."""
+import logging
+import warnings
+
+from pydantic import BaseModel, ConfigDict
+
+from tui.checks.base import CheckResult
+
+TITLE = {"nl": "Lawaai", "en": "Noise"}
+KIND = "check"
+DEFAULT_TIMEOUT = 5.0
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+async def run(params, ctx):
+    print("NOISE on stdout")
+    warnings.warn("NOISE as a warning")
+    logging.getLogger("noisy").error("NOISE in the log")
+    ctx.log("a line for koppel's own log")
+    return CheckResult(status="ok", message="quiet now")
+'''
+
+NOISY_PLAYBOOK = '''id = "noisy"
+title = "Noisy"
+[[sections]]
+id = "s"
+title = "S"
+[[sections.steps]]
+id = "lawaai"
+title = "Lawaai"
+kind = "check"
+check.name = "noisy"
+'''
+
+
+def test_check_json_is_nothing_but_json_even_when_a_check_prints(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    (tmp_path / "noisy_check.py").write_text(NOISY_CHECK, encoding="utf-8")
+    playbook = tmp_path / "noisy.toml"
+    playbook.write_text(NOISY_PLAYBOOK, encoding="utf-8")
+    env = {**subprocess_env, "PYTHONPATH": str(tmp_path) + os.pathsep + subprocess_env["PYTHONPATH"]}
+    code = ("import sys\nfrom tui.checks import registry\nregistry.CHECKS['noisy'] = 'noisy_check'\n"
+            "from tui.cli import main\nraise SystemExit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", code, "check", "--json", "--server", "noisy", "--playbook", str(playbook)],
+                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"id": "lawaai", "status": "ok", "message": "quiet now", "hint": "", "duration_ms": ANY}]
+    assert "NOISE on stdout" in done.stderr and "NOISE" not in done.stdout
+
+
+# --- koppel status while the app holds the state ---------------------------------------------------
+
+APP_HOLDING_THE_STATE = """
+import sys
+from tui.state.session import open_session
+session = open_session(server=sys.argv[1])
+session.submit("vereisten.editie", {"versie": "9.9", "editie": "Business", "module_autoreport": "ja"})
+session.flush()
+print("holding", flush=True)
+sys.stdin.read()
+session.close()
+"""
+
+
+def test_status_reads_while_another_process_holds_the_lock(run, subprocess_env: dict[str, str]) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", APP_HOLDING_THE_STATE, "busy2"], env=subprocess_env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        assert run("answers", "import", os.devnull, "--server", "busy2").returncode == 3  # the lock is really held
+        done = run("status", "--server", "busy2")
+        assert done.returncode == 0 and done.stderr == ""
+        assert "busy2: 1/" in done.stdout
+        data = json.loads(run("status", "--server", "busy2", "--json").stdout)
+        assert {step["id"]: step["status"] for step in data["steps"]}["vereisten.editie"] == "done"
+        checked = run("check", "--server", "busy2", "--only", "vereisten.versie")
+        assert checked.returncode == 0 and "results are not recorded" in checked.stderr  # 9.9 passes, nothing saved
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert holder.returncode == 0
+
+
+# --- files and output the admin handles --------------------------------------------------------------
+
+
+def test_answers_file_from_notepad_with_a_bom_and_one_in_another_code_page(run, tmp_path: Path) -> None:
+    with_bom = tmp_path / "bom.toml"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + '[steps."wizard.beheerder"]\nemail = "beheer@café.example"\n'.encode())
+    assert run("answers", "import", str(with_bom), "--server", "np").returncode == 2  # read, then judged: no valid address
+    with_bom.write_bytes(b"\xef\xbb\xbf" + b'[steps."wizard.beheerder"]\nemail = "beheer@example.nl"\n')
+    assert run("answers", "import", str(with_bom), "--server", "np").returncode == 0
+    ansi = tmp_path / "ansi.toml"
+    ansi.write_bytes('administraties = ["Café BV"]\n'.encode("cp1252"))
+    done = run("answers", "import", str(ansi), "--server", "np")
+    assert done.returncode == 2 and "not UTF-8" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_output_file_in_a_missing_folder_is_one_clear_line(run, tmp_path: Path) -> None:
+    done = run("answers", "export", "--server", "np", "-o", str(tmp_path / "nope" / "answers.toml"))
+    assert done.returncode == 2 and done.stderr == f"koppel: folder not found: {tmp_path / 'nope'}\n"
+
+
+@pytest.mark.parametrize("command", [["playbook", "show"], ["servers"]])  # much output, and a few bytes
+def test_a_reader_that_stops_early_gets_no_error_message(koppel_cmd: list[str], subprocess_env: dict[str, str],
+                                                        command: list[str]) -> None:
+    proc = subprocess.Popen([*koppel_cmd, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env)
+    proc.stdout.close()  # like `koppel playbook show | more` and the admin pressing q before it even started
+    err = proc.stderr.read().decode("utf-8")
+    proc.wait(timeout=30)
+    assert err == ""

@@ -8,7 +8,8 @@ import pytest
 
 from tui.playbook.loader import load_builtin
 from tui.playbook.model import FormField, RuleRef, Step
-from tui.playbook.rules import RULES, Finding, parse_accountview_version, validate_field, validate_values
+from tui.checks.version import parse_av_version
+from tui.playbook.rules import RULES, Finding, validate_field, validate_values
 
 
 def one_field_step(field_type: str = "text", rule: str | None = None, *, params: dict | None = None, **extra: Any) -> Step:
@@ -50,10 +51,20 @@ def test_version_min_rejects_and_says_where_to_look(raw: str) -> None:
     assert "Help > Info" in message_en and message_en != message
 
 
-def test_version_parser() -> None:
-    assert parse_accountview_version("AccountView 9.8a") == (9, 8, "a")
-    assert parse_accountview_version("10.1") == (10, 1, "")
-    assert parse_accountview_version("geen versie") is None
+def test_version_parser_reads_a_form_answer_strictly() -> None:
+    assert parse_av_version("AccountView 9.8a") == (9, 8)
+    assert parse_av_version("10.1") == (10, 1)
+    assert parse_av_version("versie 9.8.1 (build 1234)") == (9, 8, 1)
+    for not_an_answer in ("geen versie", "9,8", "2024", "v9.8", "Team 9.8"):
+        assert parse_av_version(not_an_answer) is None, not_an_answer
+
+
+def test_version_messages_of_the_rule() -> None:
+    step = one_field_step(rule="version_min", params={"min": "9.8"})
+    [too_old] = errors(findings_for(step, "AccountView 9.7z", "en"))
+    assert too_old.startswith("AccountView 9.7 is too old: at least 9.8 is required. Request the update.")
+    [unreadable] = errors(findings_for(step, "9,8"))
+    assert unreadable.startswith("'9,8' is geen versienummer zoals 9.8 of 10.1.")
 
 
 @pytest.mark.parametrize("raw", ["Team", "Business", "business", "AccountView Business", "AccountView Team"])

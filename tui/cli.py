@@ -10,11 +10,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Sequence
 
-from tui import __version__
-
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_IN_USE = 0, 1, 2, 3
+from tui import __version__, headless
+from tui.headless import EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,29 +81,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    headless.make_streams_safe()  # before anything is printed, --help included
     args = build_parser().parse_args(argv)
-    from tui import headless
-
     try:
-        if args.command is None:
-            return launch(args)
-        return headless.dispatch(args)
+        code = launch(args) if args.command is None else headless.dispatch(args)
+        sys.stdout.flush()  # a reader gone shows here, where it is handled, not in the flush at exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `koppel status | more` and the reader quit: nothing left to say
+        _silence_stdout()
+        return headless.EXIT_PROBLEM
     except Exception as error:  # every failure becomes one line, never a traceback
         code, message = headless.explain(error)
         print(f"koppel: {message}", file=sys.stderr)
         return code
 
 
-def detect_ascii(explicit: bool) -> bool:
-    """ASCII marks when asked, or when the terminal can't be trusted with Unicode."""
-    if explicit or os.environ.get("KOPPEL_ASCII") == "1":
-        return True
-    if os.environ.get("TERM", "") in ("linux", "vt100", "vt102", "vt220", "dumb"):
-        return True
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    return not encoding.startswith("utf")
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush into the closed pipe
+    cannot fail again at exit (os.devnull is "nul" on Windows)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # stdout is no real file: nothing will be flushed into a pipe
+        pass
 
 
 def launch(args: argparse.Namespace) -> int:
@@ -115,7 +118,7 @@ def launch(args: argparse.Namespace) -> int:
     from tui.checks.engine import LogFile
 
     notices = list(session.store.notices) if session.store else []
-    app = KoppelApp(session=session, ascii_mode=detect_ascii(args.ascii), lang=session.lang, notices=notices,
+    app = KoppelApp(session=session, ascii_mode=headless.plain_console(args.ascii), lang=session.lang, notices=notices,
                     log_file=LogFile(session.log_path) if session.log_path else None)
     _flush_on_hangup(app, session)
     try:
@@ -137,6 +140,11 @@ def _flush_on_hangup(app: object, session: object) -> None:
         except RuntimeError:
             raise SystemExit(128 + signum) from None
 
-    for name in ("SIGHUP", "SIGTERM", "SIGBREAK"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), on_signal)
+    for signum in hangup_signals(signal):
+        signal.signal(signum, on_signal)
+
+
+def hangup_signals(signals: ModuleType) -> list[int]:
+    """The hang-up signals this OS has: SIGHUP and SIGTERM on POSIX; SIGTERM and SIGBREAK (the console
+    window closing, Ctrl+Break) on Windows. ``signals`` is the signal module, or a stand-in in tests."""
+    return [getattr(signals, name) for name in ("SIGHUP", "SIGTERM", "SIGBREAK") if hasattr(signals, name)]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import codecs
+import contextlib
+import io
 import json
+import os
 import sys
+import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Coroutine, TypeVar
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_IN_USE = 0, 1, 2, 3
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -36,6 +42,8 @@ def explain(error: BaseException) -> tuple[int, str]:
 
 
 def dispatch(args: argparse.Namespace) -> int:
+    global _ascii_requested
+    _ascii_requested = bool(getattr(args, "ascii", False))
     command = args.command
     if command == "answers":
         return {"import": answers_import, "export": answers_export}[args.answers_command](args)
@@ -50,22 +58,95 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 # -- output helpers ---------------------------------------------------------------------------
-def unicode_ok() -> bool:
-    return (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").startswith("utf")
+# koppel runs in Windows Terminal and over OpenSSH (UTF-8), but also in an old conhost (cp850 or
+# cp437) and with output redirected (the ANSI code page, or whatever PYTHONIOENCODING says). What
+# the stream cannot encode is shown as its nearest ASCII, never a UnicodeEncodeError.
 
+_ascii_requested = False  # --ascii on the command line, set by dispatch
 
 MARKS = {"ok": ("✔", "[ok]"), "warn": ("⚠", "[warn]"), "fail": ("✖", "[FAIL]"), "na": ("–", "[n/a]"),
          "done": ("✔", "[x]"), "skipped": ("–", "[-]"), "failed": ("✖", "[!]"), "todo": ("·", "[ ]"),
          "running": ("▶", "[>]"), "interrupted": ("↯", "[~]"), "blocked": ("⧗", "[#]")}
+_LOOKALIKES = {"–": "-", "—": "-", "‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "…": "...",
+               "•": "*", "·": "*", "→": "->", "←": "<-", "×": "x", "€": "EUR"}
+LOOKALIKE_ERRORS = "koppel-lookalike"
+
+
+def _lookalike(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: "—" -> "-", "é" -> "e", anything else -> "?"."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    shown = []
+    for char in error.object[error.start:error.end]:
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        shown.append(_LOOKALIKES.get(char) or plain or "?")
+    return "".join(shown), error.end
+
+
+codecs.register_error(LOOKALIKE_ERRORS, _lookalike)
+
+
+def _is_utf(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "").startswith("utf")
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream and stream.isatty())
+    except (AttributeError, ValueError):  # no stream (pythonw) or a closed one
+        return False
+
+
+def make_streams_safe() -> None:
+    """stdout and stderr show what they cannot encode as ASCII lookalikes instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not _is_utf(stream):
+            stream.reconfigure(errors=LOOKALIKE_ERRORS)
+
+
+def plain_console(explicit: bool = False) -> bool:
+    """ASCII marks: when asked (--ascii, KOPPEL_ASCII=1), on a terminal type without Unicode glyphs,
+    or when stdout is not UTF-8 (a cp850/cp437 console, a redirect in the ANSI code page)."""
+    if explicit or _ascii_requested or os.environ.get("KOPPEL_ASCII") == "1":
+        return True
+    if os.environ.get("TERM", "") in ("linux", "vt100", "vt102", "vt220", "dumb"):
+        return True
+    return not _is_utf(sys.stdout)
 
 
 def mark(status: str) -> str:
     fancy, plain = MARKS.get(status, ("?", "[?]"))
-    return fancy if unicode_ok() else plain
+    return plain if plain_console() else fancy
 
 
 def print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    # \u escapes where stdout is not UTF-8: pure ASCII, so valid and lossless on any console
+    print(json.dumps(data, indent=2, ensure_ascii=not _is_utf(sys.stdout), default=str))
+
+
+def write_document(text: str) -> None:
+    """A file's text (answers TOML, a report) on stdout. Redirected to a file or a pipe it is UTF-8,
+    whatever the console's code page (TOML must be UTF-8); on a console it is shown as text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or _is_terminal(sys.stdout):
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def save_document(path: Path, text: str) -> None:
+    """Write a file the admin asked for (-o FILE) as UTF-8, atomically: a complete file or the old one."""
+    from tui.state.store import write_atomically
+
+    if not path.parent.is_dir():  # said plainly, not as the name of a temp file that could not be made
+        raise UsageError(f"folder not found: {path.parent}")
+    write_atomically(path, text.encode("utf-8"))
+
+
+def local_time(moment: datetime) -> str:
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
 def open_for(args: argparse.Namespace, *, read_only: bool = False):
@@ -94,7 +175,7 @@ def status(args: argparse.Namespace) -> int:
             section = item["section"]
             title = next(s.title.get(session.lang) for s in session.playbook.sections if s.id == section)
             print(f"\n{title} {session.section_progress(section)[0]}/{session.section_progress(section)[1]}")
-        when = f"  {item['updated_at']:%Y-%m-%d %H:%M} {item['by'] or ''}" if item["updated_at"] else ""
+        when = f"  {local_time(item['updated_at'])} {item['by'] or ''}" if item["updated_at"] else ""
         print(f"  {mark(item['status'])} {item['title']}{when}")
     return EXIT_OK
 
@@ -133,12 +214,12 @@ def report(args: argparse.Namespace) -> int:
     session = open_for(args, read_only=True)
     text = json.dumps(report_data(session), indent=2, ensure_ascii=False) + "\n" if args.json else report_markdown(session)
     if args.output == "-":
-        sys.stdout.write(text)
+        write_document(text)
         return EXIT_OK
     stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
     target = Path(args.output) if args.output else (
         report_dir(koppel_home(args.home)) / f"{session.state.server}-{stamp}.{'json' if args.json else 'md'}")
-    _write_text_atomically(target, text)
+    save_document(target, text)
     print(target)
     return EXIT_OK
 
@@ -149,16 +230,24 @@ def answers_export(args: argparse.Namespace) -> int:
     session = open_for(args, read_only=True)
     text = export_answers(session.playbook, session.state, session.lang)
     if args.output:
-        _write_text_atomically(Path(args.output), text)
+        save_document(Path(args.output), text)
     else:
-        sys.stdout.write(text)
+        write_document(text)
     return EXIT_OK
+
+
+def read_text_file(path: Path) -> str:
+    """A text file the admin made: UTF-8, with or without the BOM Notepad may write."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; save it as UTF-8 (Notepad: Save as, Encoding UTF-8)") from None
 
 
 def answers_import(args: argparse.Namespace) -> int:
     from tui.playbook.answers import import_answers
 
-    text = Path(args.file).read_text(encoding="utf-8")
+    text = read_text_file(Path(args.file))
     session = open_for(args)
     try:
         values, problems = import_answers(session.playbook, text, session.lang)
@@ -174,16 +263,6 @@ def answers_import(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         session.close()
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent or ".", delete=False,
-                                     prefix=f".{path.name}.", suffix=".tmp") as handle:
-        handle.write(text)
-    os.replace(handle.name, path)
 
 
 # -- playbook ---------------------------------------------------------------------------------
@@ -248,8 +327,15 @@ def _run(name: str, params: dict[str, Any], lang: str, timeout: float | None = N
             if echo:
                 echo(event.text)
 
-    result = asyncio.run(run_check(name, params, lang=lang, emit=emit, timeout=timeout))
+    result = run_checks_aside(run_check(name, params, lang=lang, emit=emit, timeout=timeout))
     return result, lines
+
+
+def run_checks_aside(checks: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, keeping stdout for koppel's own report (with --json: nothing but JSON); whatever
+    a check or a library prints goes to stderr."""
+    with contextlib.redirect_stdout(sys.stderr):
+        return asyncio.run(checks)
 
 
 def _report(result: Any, lines: list[str], as_json: bool, extra: dict[str, Any] | None = None) -> int:
@@ -313,12 +399,59 @@ def extract(args: argparse.Namespace) -> int:
     return _report(result, lines, args.json)
 
 
+CHECK_CONCURRENCY = 4
+
+
+class ProgressLine:
+    """One line on stderr, "3/7 controles...", rewritten in place with \\r for a person watching a
+    terminal. Plain ASCII, so every console shows it; never written when not ``enabled``."""
+
+    def __init__(self, total: int, lang: str, *, enabled: bool) -> None:
+        self.total, self.done = total, 0
+        self.enabled = enabled and total > 0
+        self.word = "checks" if lang == "en" else "controles"
+        self.width = 0
+
+    def show(self) -> None:
+        if not self.enabled:
+            return
+        text = f"{self.done}/{self.total} {self.word}..."
+        self.width = max(self.width, len(text))
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+
+    def advance(self) -> None:
+        self.done += 1
+        self.show()
+
+    def clear(self) -> None:
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+async def _run_checks(items: list[tuple[str, str, dict[str, Any]]], *, lang: str,
+                      emit_for: Callable[[str], Callable[[object], None]], timeouts: dict[str, float | None],
+                      progress: ProgressLine) -> dict[str, Any]:
+    """The checks side by side (as engine.run_many), advancing ``progress`` as each one finishes."""
+    from tui.checks.engine import run_check
+
+    gate = asyncio.Semaphore(CHECK_CONCURRENCY)
+
+    async def one(key: str, name: str, params: dict[str, Any]) -> tuple[str, Any]:
+        async with gate:
+            result = await run_check(name, params, lang=lang, emit=emit_for(key), timeout=timeouts.get(key))
+        progress.advance()
+        return key, result
+
+    progress.show()
+    return dict(await asyncio.gather(*(one(*item) for item in items)))
+
+
 def check(args: argparse.Namespace) -> int:
     """Every automated check of the playbook, concurrently, doctor style."""
     from tui.checks.base import LogLine
-    from tui.checks.engine import run_many
     from tui.checks.registry import load
-
     from tui.state.store import StateInUse
 
     try:
@@ -339,8 +472,12 @@ def check(args: argparse.Namespace) -> int:
             return lambda event: logs[key].append(event.text) if isinstance(event, LogLine) else None
 
         items = [(r.key, r.step.check.name, session.check_params(r.key)) for r in refs]
-        results = asyncio.run(run_many(items, lang=session.lang, emit_for=emit_for,
-                                       timeouts={r.key: r.step.check.timeout for r in refs}))
+        progress = ProgressLine(len(items), session.lang, enabled=not args.json and _is_terminal(sys.stderr))
+        try:
+            results = run_checks_aside(_run_checks(items, lang=session.lang, emit_for=emit_for, progress=progress,
+                                                   timeouts={r.key: r.step.check.timeout for r in refs}))
+        finally:
+            progress.clear()
         if session.log_path:
             from tui.checks.engine import LogFile
 

@@ -7,6 +7,7 @@ process runs as root is reported as information only (evidence ``root``).
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,9 +22,9 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def is_elevated() -> bool:
+def is_elevated(is_windows: bool = os.name == "nt") -> bool:
     """Windows: an elevated administrator token (IsUserAnAdmin); POSIX: effective uid 0."""
-    if os.name == "nt":
+    if is_windows:
         try:
             import ctypes
 
@@ -34,8 +35,13 @@ def is_elevated() -> bool:
 
 
 async def run(params: Params, ctx: CheckContext) -> CheckResult:
+    return check_elevation(ctx, is_windows=os.name == "nt", is_elevated=is_elevated)
+
+
+def check_elevation(ctx: CheckContext, *, is_windows: bool, is_elevated: Callable[[], bool]) -> CheckResult:
+    """The verdict; ``is_windows`` and ``is_elevated`` are seams, so tests reach the Windows answers here."""
     elevated = is_elevated()
-    if os.name != "nt":
+    if not is_windows:
         return CheckResult(
             status="na",
             message=ctx.t(

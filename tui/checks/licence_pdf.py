@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tui.checks.base import CheckContext, CheckResult
 from tui.checks.places import downloads_dir
 from tui.checks.procutil import capture
-from tui.checks.version import MIN_AV_VERSION, format_version, meets_minimum, parse_av_version
+from tui.checks.version import MIN_AV_VERSION, find_av_version, format_version, meets_minimum
 
 TITLE = {"nl": "Licentie-PDF controleren", "en": "Check the licence PDF"}
 KIND = "check"
@@ -303,12 +303,12 @@ def parse_licence_text(text: str) -> dict[str, Any]:
         match = re.search(r"AccountView\s+(" + "|".join(KNOWN_EDITIONS) + r")\b", text, re.IGNORECASE)
         fields["edition"] = match.group(1) if match else None
     for source in (found.get("version", (0, ""))[1], edition_value):
-        version = parse_av_version(source)
+        version = find_av_version(source)
         if version:
             break
     else:
         match = re.search(r"AccountView\s+(?:\w+\s+)?(\d+[.,]\d+)", text)
-        version = parse_av_version(match.group(1)) if match else None
+        version = find_av_version(match.group(1)) if match else None
     fields["version"] = format_version(version) if version else None
     modules = _modules(lines, *found["modules"]) if "modules" in found else []
     fields["modules"] = modules
@@ -336,7 +336,7 @@ def judge(info: LicenceInfo, lang: str) -> LicenceInfo:
                             "The module AutoReport-koppeling is not in the licence."))
             hints.append(_t(lang, "Vraag de module aan via Opties > Extra modules bestellen.",
                             "Request it via Opties > Extra modules bestellen."))
-        version = parse_av_version(info.version or "")
+        version = find_av_version(info.version or "")
         minimum = format_version(MIN_AV_VERSION)
         if version is None:
             warns.append(_t(lang, "Versie niet gevonden in de licentie (zie Help > Info in AccountView).",

@@ -14,12 +14,12 @@ GATEWAY_ZIP_NAME = "opg_Installer.zip"  # the file name the note uses ("Gateway"
 SETUP_EXE = "setup.exe"
 
 
-def downloads_dir() -> Path:
+def downloads_dir(is_windows: bool = os.name == "nt") -> Path:
     """%USERPROFILE%\\Downloads on Windows, ~/Downloads elsewhere.
 
     When the terminal runs as another (administrator) account, this is that account's folder.
     """
-    if os.name == "nt" and os.environ.get("USERPROFILE"):
+    if is_windows and os.environ.get("USERPROFILE"):
         return Path(os.environ["USERPROFILE"]) / "Downloads"
     return Path.home() / "Downloads"
 

@@ -42,10 +42,15 @@ KILL_WAIT_SECONDS = 5.0
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 
 
-@lru_cache(maxsize=1)
-def fallback_encoding() -> str:
+IS_WINDOWS = os.name == "nt"
+TASKKILL = ("taskkill",)
+CREATE_NEW_PROCESS_GROUP = 0x00000200  # subprocess has the name on Windows only; the value is fixed
+
+
+@lru_cache(maxsize=2)
+def fallback_encoding(is_windows: bool = IS_WINDOWS) -> str:
     """The encoding a console program uses when it is not UTF-8: the OEM code page on Windows."""
-    if os.name == "nt":
+    if is_windows:
         try:
             import ctypes
 
@@ -65,20 +70,20 @@ def decode_output(data: bytes, fallback: str | None = None) -> str:
         return data.decode(fallback or fallback_encoding(), errors="replace")
 
 
-def new_group_kwargs() -> dict:
+def new_group_kwargs(is_windows: bool = IS_WINDOWS) -> dict:
     """Popen keyword arguments that put the child in its own process group, so its tree can be killed."""
-    if os.name == "nt":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]
+    if is_windows:
+        return {"creationflags": CREATE_NEW_PROCESS_GROUP}
     return {"start_new_session": True}
 
 
-def kill_tree(pid: int) -> None:
+def kill_tree(pid: int, *, is_windows: bool = IS_WINDOWS, taskkill: Sequence[str] = TASKKILL) -> None:
     """Kill a process and everything it started (best effort; the process may be gone already)."""
-    if os.name == "nt":
+    if is_windows:
         # taskkill walks the parent/child links from pid; /F because setup programs ignore polite requests
         try:
             subprocess.run(
-                ["taskkill", "/T", "/F", "/PID", str(pid)],
+                [*taskkill, "/T", "/F", "/PID", str(pid)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -184,6 +189,38 @@ class _LineSink:
         self.last_flush = time.monotonic()
 
 
+async def _spawn(argv: Sequence[str], *, stderr: int, cwd: str | os.PathLike[str] | None = None,
+                 env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+    """The child, in its own process group, reading EOF from the null device, stdout piped."""
+    return await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=stderr,
+        cwd=cwd,
+        env=env,
+        limit=READ_CHUNK,
+        **new_group_kwargs(),
+    )
+
+
+async def _exited(proc: asyncio.subprocess.Process) -> int:
+    # proc.wait() also waits for the pipes to close, which a grandchild holding them may never do;
+    # returncode is set as soon as the child itself exits
+    while proc.returncode is None:
+        await asyncio.sleep(EXIT_POLL_SECONDS)
+    return proc.returncode
+
+
+async def _kill_tree_and_wait(proc: asyncio.subprocess.Process) -> None:
+    """Kill the child's whole tree (in a thread: taskkill takes a moment) and let it go."""
+    await asyncio.to_thread(kill_tree, proc.pid)
+    try:
+        await asyncio.wait_for(_exited(proc), KILL_WAIT_SECONDS)
+    except TimeoutError:
+        pass
+
+
 async def stream_process(
     argv: Sequence[str],
     ctx: CheckContext,
@@ -198,16 +235,7 @@ async def stream_process(
     On cancellation (task.cancel, the engine's deadline) the whole process tree is killed before
     CancelledError propagates.
     """
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        cwd=cwd,
-        env=env,
-        limit=READ_CHUNK,
-        **new_group_kwargs(),
-    )
+    proc = await _spawn(argv, stderr=asyncio.subprocess.STDOUT, cwd=cwd, env=env)
     sink = _LineSink(ctx, fallback_encoding)
     assert proc.stdout is not None
     stdout = proc.stdout
@@ -226,16 +254,9 @@ async def stream_process(
             if sink.due():
                 sink.flush()
 
-    async def exited() -> int:
-        # proc.wait() also waits for the pipes to close, which a grandchild holding them may never do;
-        # returncode is set as soon as the child itself exits
-        while proc.returncode is None:
-            await asyncio.sleep(EXIT_POLL_SECONDS)
-        return proc.returncode
-
     reader = asyncio.ensure_future(pump())
     try:
-        returncode = await exited()
+        returncode = await _exited(proc)
         done, _ = await asyncio.wait({reader}, timeout=DRAIN_SECONDS)
         if not done:
             reader.cancel()
@@ -244,11 +265,7 @@ async def stream_process(
         return returncode
     finally:
         if proc.returncode is None:
-            await asyncio.to_thread(kill_tree, proc.pid)
-            try:
-                await asyncio.wait_for(exited(), KILL_WAIT_SECONDS)
-            except TimeoutError:
-                pass
+            await _kill_tree_and_wait(proc)
             await asyncio.wait({reader}, timeout=DRAIN_SECONDS)  # its last words, until the pipe closes
         if not reader.done():
             reader.cancel()
@@ -271,22 +288,11 @@ async def capture(
 
     For short commands whose whole output is parsed (PowerShell JSON, sc.exe), not shown line by line.
     """
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        **new_group_kwargs(),
-    )
+    proc = await _spawn(argv, stderr=asyncio.subprocess.PIPE, env=env)
     try:
         out, err = await proc.communicate()
     finally:
         if proc.returncode is None:
-            await asyncio.to_thread(kill_tree, proc.pid)
-            try:
-                await asyncio.wait_for(proc.wait(), KILL_WAIT_SECONDS)
-            except TimeoutError:
-                pass
+            await _kill_tree_and_wait(proc)
     assert proc.returncode is not None
     return proc.returncode, decode_output(out), decode_output(err)

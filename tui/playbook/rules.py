@@ -82,43 +82,15 @@ def is_empty(value: Any) -> bool:
 
 # --- AccountView version and edition -------------------------------------------------------
 
-# "9.8", "9.8a", "10.1", "9.8.1"; optionally followed by more words ("9.8a (build 1234)")
-_VERSION = re.compile(r"(\d{1,2})(?:\.(\d{1,2})(?:\.\d+)*)?([a-z])?(?=$|[\s,;(])", re.IGNORECASE)
-_WHERE_VERSION = (
-    "U vindt de versie in AccountView via Help > Info.",
-    "AccountView shows its version under Help > Info.",
-)
 
-
-def parse_accountview_version(text: str) -> tuple[int, int, str] | None:
-    """(major, minor, letter) from "9.8", "9.8a", "10.1", "AccountView 9.9"; None if absent."""
-    cleaned = re.sub(r"^\s*(accountview\s*)?((versie|version)\s*)?", "", str(text), flags=re.IGNORECASE)
-    match = _VERSION.match(cleaned)
-    if not match:
-        return None
-    major, minor, letter = match.groups()
-    return int(major), int(minor or 0), (letter or "").lower()
-
-
-@rule("version_min", params={"min": (str, "9.8")})
+@rule("version_min", params={"min": (str, "")})  # empty: koppel's own minimum, the note's 9.8
 def version_min(value: Any, ctx: RuleContext) -> RuleResult:
-    minimum = parse_accountview_version(ctx.params["min"])
-    found = parse_accountview_version(str(value))
-    if found is None:
-        return ctx.t(
-            f"Geen AccountView-versie herkend (bijv. 9.8 of 10.1). {_WHERE_VERSION[0]}",
-            f"No AccountView version recognised (e.g. 9.8 or 10.1). {_WHERE_VERSION[1]}",
-        )
-    if minimum and found[:2] < minimum[:2]:
-        shown = f"{found[0]}.{found[1]}{found[2]}"
-        wanted = ctx.params["min"]
-        return ctx.t(
-            f"AccountView {shown} is te oud: u hebt versie {wanted} of hoger nodig. "
-            f"Vraag de update aan. {_WHERE_VERSION[0]}",
-            f"AccountView {shown} is too old: you need version {wanted} or later. "
-            f"Request the update. {_WHERE_VERSION[1]}",
-        )
-    return None
+    # the one version reader, shared with the version check; imported here, so loading a playbook
+    # loads no check module
+    from tui.checks.version import judge_version
+
+    verdict = judge_version(str(value), ctx.params["min"], ctx.t)
+    return None if verdict.ok else f"{verdict.message} {verdict.hint}"
 
 
 @rule("edition", params={"allowed": (list, ["Team", "Business"])})
@@ -141,25 +113,20 @@ def edition(value: Any, ctx: RuleContext) -> RuleResult:
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SHORT_YEAR = re.compile(r"['‘’`]\d{2}(?!\d)")
+# the note's own words, quoted by both the error (a year) and the warning (a short year)
+_NO_YEARS = ("Let op: Gebruik hiervoor geen jaartallen, want de onderneming bevat alle boekjaren.",
+             "Caution: do not use years here, because the onderneming holds all financial years.")
 
 
 @rule("no_year")
 def no_year(value: Any, ctx: RuleContext) -> RuleResult:
     text = str(value)
     if found := _YEAR.search(text):
-        return ctx.t(
-            f"'{found.group(0)}' lijkt een jaartal. Let op: Gebruik hiervoor geen jaartallen, "
-            "want de onderneming bevat alle boekjaren.",
-            f"'{found.group(0)}' looks like a year. Caution: do not use years here, because the "
-            "onderneming holds all financial years.",
-        )
+        return ctx.t(f"'{found.group(0)}' lijkt een jaartal. {_NO_YEARS[0]}",
+                     f"'{found.group(0)}' looks like a year. {_NO_YEARS[1]}")
     if found := _SHORT_YEAR.search(text):
-        return ctx.warning(
-            f"'{found.group(0)}' lijkt een verkort jaartal. Let op: Gebruik hiervoor geen "
-            "jaartallen, want de onderneming bevat alle boekjaren.",
-            f"'{found.group(0)}' looks like a short year. Caution: do not use years here, "
-            "because the onderneming holds all financial years.",
-        )
+        return ctx.warning(f"'{found.group(0)}' lijkt een verkort jaartal. {_NO_YEARS[0]}",
+                           f"'{found.group(0)}' looks like a short year. {_NO_YEARS[1]}")
     return None
 
 

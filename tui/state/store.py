@@ -170,10 +170,10 @@ def _replace(src: Path, dst: Path, *, replace: Callable[[Path, Path], None] = os
             time.sleep(0.01 * 2**attempt)
 
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_dir(folder: Path, *, is_windows: bool = os.name == "nt") -> None:
     """Make renames in ``folder`` durable. POSIX only: Windows cannot open a folder with os.open,
     and NTFS journals the rename itself."""
-    if os.name == "nt":
+    if is_windows:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -198,7 +198,7 @@ def _keep_backup(current: Path, backup: Path) -> None:
         raise
 
 
-def _atomic_write(target: Path, data: bytes, *, backup: Path | None = None) -> None:
+def write_atomically(target: Path, data: bytes, *, backup: Path | None = None) -> None:
     """Write ``target`` so that at every instant it is a complete file: the old one or the new one.
 
     Order: new data in a temp file and fsynced; then (when asked) the current file hard-linked or
@@ -337,7 +337,7 @@ class StateStore:
         self._lock = lock
         info = {"owner": who(), "pid": os.getpid(), "since": now().isoformat(), "app_version": self.app_version}
         try:
-            _atomic_write(self.owner_path, json.dumps(info, indent=2).encode())
+            write_atomically(self.owner_path, json.dumps(info, indent=2).encode())
         except BaseException:
             self._release()
             raise
@@ -379,7 +379,7 @@ class StateStore:
             self.notices.append(f"{damage}; {note}; koppel starts afresh")
             return ServerState(server=self.server, app_version=self.app_version)
         if not self.read_only:
-            _atomic_write(self.path, backup)
+            write_atomically(self.path, backup)
         verb = "showing" if self.read_only else "restored"
         self.notices.append(f"{damage}; {verb} the previous copy from {self.bak_path.name}")
         return self._accept(*decoded, backup, self.bak_path)
@@ -402,7 +402,7 @@ class StateStore:
             self.notices.append(f"{source.name} uses the older schema {version}; shown converted, not saved")
             return state
         original = self.path.with_name(f"{self.path.name}.schema-{version}")
-        _atomic_write(original, raw)
+        write_atomically(original, raw)
         state.server = self.server
         state.app_version = self.app_version
         self.save(state)
@@ -472,7 +472,7 @@ class StateStore:
                 self._cond.notify_all()
 
     def _write(self, data: bytes) -> None:
-        _atomic_write(self.path, data, backup=self.bak_path)
+        write_atomically(self.path, data, backup=self.bak_path)
 
     def _check_usable(self) -> None:
         if self._stopping or self._lock is None:  # never write without holding the lock
