@@ -6,11 +6,17 @@ import ipaddress
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# local times on screen (snapshots) must not depend on the machine's zone
+os.environ["TZ"] = "UTC"
+if hasattr(time, "tzset"):
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -301,3 +301,13 @@ def test_importing_the_checks_stays_light() -> None:
     millis, heavy = out.stdout.splitlines()
     assert heavy == "[]"
     print(f"import of engine + tcp + https: {millis} ms")
+
+
+async def test_run_many_reports_each_result_as_it_comes() -> None:
+    from tui.checks.engine import run_many
+
+    heard: list[tuple[str, str]] = []
+    results = await run_many([("bad", "tcp", {"host": "127.0.0.1", "port": 0}), ("also", "version", {"version": "9.8"})],
+                             on_result=lambda key, result: heard.append((key, result.status)))
+    assert sorted(heard) == sorted((key, result.status) for key, result in results.items())
+    assert dict(heard) == {"bad": "fail", "also": "ok"}

@@ -329,3 +329,11 @@ def test_registries_are_what_the_loader_validates_against() -> None:
     assert used_rules <= set(RULES)
     assert used_rules >= {"version_min", "edition", "no_year", "email", "general_email", "port", "hostname", "url",
                           "blk_after_opening_balance", "restart_after_visma_changes", "required_if"}
+
+
+def test_a_playbook_saved_by_notepad_with_a_bom_loads(tmp_path) -> None:
+    from tui.playbook.loader import builtin_playbook_path, load_playbook
+
+    copy = tmp_path / "bom.toml"
+    copy.write_bytes(b"\xef\xbb\xbf" + builtin_playbook_path().read_bytes())
+    assert load_playbook(copy).id == "av638111"

@@ -225,3 +225,26 @@ async def test_ascii_mode_draws_only_ascii_glyphs() -> None:
         views.append(("help", screen_lines(app)))
         for name, lines in views:
             assert not odd_glyphs(lines), (name, odd_glyphs(lines), "\n".join(lines))
+
+
+async def test_a_half_typed_note_of_a_manual_step_survives_a_restart() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Team", "module_autoreport": "ja"})
+        app.main_screen.goto("vooraf.gateway_download")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.press(*"gedownload door Piet")
+        await settle(pilot)
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert current_key(again) == "vooraf.gateway_download"
+        note = again.screen.query_one("#manual-note", Input)
+        assert note.value == "gedownload door Piet"
+        note.focus()
+        await pilot.press("enter")  # confirms the step with the note
+        await settle(pilot)
+        entry = again.session.step_state("vooraf.gateway_download")
+        assert entry.status == "done" and entry.note == "gedownload door Piet" and entry.draft is None

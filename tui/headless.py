@@ -430,27 +430,10 @@ class ProgressLine:
             sys.stderr.flush()
 
 
-async def _run_checks(items: list[tuple[str, str, dict[str, Any]]], *, lang: str,
-                      emit_for: Callable[[str], Callable[[object], None]], timeouts: dict[str, float | None],
-                      progress: ProgressLine) -> dict[str, Any]:
-    """The checks side by side (as engine.run_many), advancing ``progress`` as each one finishes."""
-    from tui.checks.engine import run_check
-
-    gate = asyncio.Semaphore(CHECK_CONCURRENCY)
-
-    async def one(key: str, name: str, params: dict[str, Any]) -> tuple[str, Any]:
-        async with gate:
-            result = await run_check(name, params, lang=lang, emit=emit_for(key), timeout=timeouts.get(key))
-        progress.advance()
-        return key, result
-
-    progress.show()
-    return dict(await asyncio.gather(*(one(*item) for item in items)))
-
-
 def check(args: argparse.Namespace) -> int:
     """Every automated check of the playbook, concurrently, doctor style."""
     from tui.checks.base import LogLine
+    from tui.checks.engine import run_many
     from tui.checks.registry import load
     from tui.state.store import StateInUse
 
@@ -474,8 +457,10 @@ def check(args: argparse.Namespace) -> int:
         items = [(r.key, r.step.check.name, session.check_params(r.key)) for r in refs]
         progress = ProgressLine(len(items), session.lang, enabled=not args.json and _is_terminal(sys.stderr))
         try:
-            results = run_checks_aside(_run_checks(items, lang=session.lang, emit_for=emit_for, progress=progress,
-                                                   timeouts={r.key: r.step.check.timeout for r in refs}))
+            progress.show()
+            results = run_checks_aside(run_many(items, lang=session.lang, emit_for=emit_for, concurrency=CHECK_CONCURRENCY,
+                                                timeouts={r.key: r.step.check.timeout for r in refs},
+                                                on_result=lambda key, result: progress.advance()))
         finally:
             progress.clear()
         if session.log_path:

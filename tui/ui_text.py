@@ -81,7 +81,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.interrupted_manual": ("Deze stap was onderbroken.", "This step was interrupted."),
     "detail.skipped": ("Overgeslagen", "Skipped"),
     "detail.note": ("Notitie", "Note"),
-    "detail.done_by": ("gereed door", "done by"),
     "detail.scoped": ("Per administratie: kies hieronder een administratie in de lijst.",
                       "Per administratie: choose an administratie under it in the list."),
     "detail.last_result": ("Laatste resultaat", "Last result"),

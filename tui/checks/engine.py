@@ -92,12 +92,14 @@ async def run_many(
     emit_for: Callable[[Hashable], Emit | None] | None = None,
     concurrency: int = 4,
     timeouts: Mapping[Hashable, float | None] | None = None,
+    on_result: Callable[[Hashable, CheckResult], None] | None = None,
 ) -> dict[Hashable, CheckResult]:
     """Run independent checks side by side, at most ``concurrency`` at a time.
 
     ``items`` are (key, check name, params); ``timeouts`` optionally gives a key its own deadline
-    (as ``run_check``'s ``timeout``). The results come back under their key, in the order given.
-    Cancelling run_many cancels every check still running.
+    (as ``run_check``'s ``timeout``); ``on_result`` hears of each result as it comes (progress).
+    The results come back under their key, in the order given. Cancelling run_many cancels every
+    check still running.
     """
     keys = [key for key, _, _ in items]
     if len(set(keys)) != len(keys):
@@ -108,7 +110,10 @@ async def run_many(
         async with gate:
             emit = emit_for(key) if emit_for else None
             timeout = timeouts.get(key) if timeouts else None
-            return await run_check(name, params, lang=lang, emit=emit, timeout=timeout)
+            result = await run_check(name, params, lang=lang, emit=emit, timeout=timeout)
+        if on_result:
+            on_result(key, result)
+        return result
 
     async with asyncio.TaskGroup() as group:
         tasks = {key: group.create_task(one(key, name, params)) for key, name, params in items}

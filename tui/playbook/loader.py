@@ -351,7 +351,8 @@ def _administraties_problems(playbook: Playbook, steps: dict[str, Step]) -> list
 def load_playbook(path: Path) -> Playbook:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad saves UTF-8 with a byte order mark
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
         raise PlaybookError(path, [f"cannot read the file: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:

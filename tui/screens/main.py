@@ -19,7 +19,7 @@ from textual.worker import Worker
 
 from tui.checks.base import CheckResult
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
-from tui.state.session import SessionError
+from tui.state.session import NOTE_DRAFT, SessionError
 from tui.ui_text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
@@ -385,6 +385,11 @@ class MainScreen(Screen[None]):
         shown = {k: v for k, v in self.session.form_values(key).items()}
         if any(str(shown.get(k, "") or "") != v for k, v in event.values.items()):
             self.session.save_draft(key, event.values)
+
+    @on(StepDetail.NoteChanged)
+    def _note_draft(self, event: StepDetail.NoteChanged) -> None:
+        if self.key is not None and not self.session.read_only:
+            self.session.save_draft(self.key, {NOTE_DRAFT: event.note})
 
     @on(StepForm.Submitted)
     def _submitted(self, event: StepForm.Submitted) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tui.state.store import StateStore
 
 CLOSED = ("done", "skipped")
+NOTE_DRAFT = "note"  # a manual step's half-typed note travels as its draft
 SECRET_MASK = "********"
 
 
@@ -223,7 +224,7 @@ class Session:
             raise SessionError(self._t("Vul het formulier in en bevestig met Enter.",
                                        "Fill in the form and submit it with Enter."))
         entry = self.state.step(key)
-        entry.status, entry.note = "done", self.scrub(note.strip())
+        entry.status, entry.note, entry.draft = "done", self.scrub(note.strip()), None
         self._stamp(entry)
         self._changed()
 

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Markdown, Static
 
 from tui.playbook.model import Step
+from tui.state.session import NOTE_DRAFT
 from tui.ui_text import mark, t
 from tui.widgets.log_pane import CheckRun, LogPane
 from tui.widgets.step_form import StepForm
@@ -83,6 +84,13 @@ class StepDetail(VerticalScroll, can_focus=True):
     """
 
     class ConfirmPressed(Message):
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
+
+    class NoteChanged(Message):
+        """The admin typed in a manual step's note: kept as a draft, like form input."""
+
         def __init__(self, note: str) -> None:
             super().__init__()
             self.note = note
@@ -160,10 +168,9 @@ class StepDetail(VerticalScroll, can_focus=True):
         state_bits = [t(f"status.{status}", lang)]
         if step.optional:
             state_bits.append(t("detail.optional", lang))
-        if entry.by and status == "done":
-            state_bits.append(f"{t('detail.done_by', lang)} {entry.by}")
-        yield Static(Content(" · " .join(state_bits) if not self.ascii_mode else " - ".join(state_bits)),
-                     id="step-state")
+        if entry.by and entry.updated_at and status in ("done", "skipped", "failed"):
+            state_bits.append(f"{entry.by}, {entry.updated_at.astimezone():%d-%m %H:%M}")
+        yield Static(Content((" - " if self.ascii_mode else " · ").join(state_bits)), id="step-state")
         if step.menu_path:
             yield Static(Content(f"{t('detail.menu', lang)}: {step.menu_path}"), id="step-menu")
         if status == "blocked":
@@ -208,7 +215,8 @@ class StepDetail(VerticalScroll, can_focus=True):
             return
         if step.check is None:  # manual
             if status != "done":
-                yield Input(entry.note, placeholder=t("detail.manual_note", lang), compact=True, id="manual-note")
+                note = (entry.draft or {}).get(NOTE_DRAFT, entry.note)
+                yield Input(note, placeholder=t("detail.manual_note", lang), compact=True, id="manual-note")
             with Horizontal(classes="buttons"):
                 label = "detail.reopen_button" if status == "done" else "detail.confirm_button"
                 yield Button(t(label, lang), id="confirm", compact=True, disabled=status == "blocked")
@@ -251,6 +259,11 @@ class StepDetail(VerticalScroll, can_focus=True):
     def _confirm(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(self.ConfirmPressed(self.note()))
+
+    @on(Input.Changed, "#manual-note")
+    def _note_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.NoteChanged(event.value))
 
     @on(Input.Submitted, "#manual-note")
     def _note_submitted(self, event: Input.Submitted) -> None:
