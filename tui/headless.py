@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import codecs
 import contextlib
 import io
@@ -335,6 +334,8 @@ def run_checks_aside(checks: Coroutine[Any, Any, T]) -> T:
     """asyncio.run, keeping stdout for koppel's own report (with --json: nothing but JSON); whatever
     a check or a library prints goes to stderr."""
     with contextlib.redirect_stdout(sys.stderr):
+        import asyncio  # here, not at the top: --version and status stay quick
+
         return asyncio.run(checks)
 
 
