@@ -319,3 +319,38 @@ def test_a_reader_that_stops_early_gets_no_error_message(koppel_cmd: list[str], 
     err = proc.stderr.read().decode("utf-8")
     proc.wait(timeout=30)
     assert err == ""
+
+
+def test_license_reads_a_generated_licence_pdf(run, tmp_path: Path) -> None:
+    from tests.pdfs import licence_pdf
+
+    good = licence_pdf(tmp_path / "licentie.pdf", edition="Business", version="10.1")
+    done = run("license", str(good), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"edition", "version", "customer", "modules", "autoreport_module", "meets_prerequisites",
+            "problems", "text", "status", "log"} <= set(data)
+    assert data["edition"] == "Business" and data["version"] == "10.1" and data["meets_prerequisites"] is True
+    assert "AutoReport-koppeling" in data["modules"] and "Klantnummer" in data["text"]
+
+    without = licence_pdf(tmp_path / "zonder.pdf", modules=("Financieel",))
+    plain = run("license", str(without))
+    assert plain.returncode == 1 and "Opties > Extra modules bestellen" in plain.stdout
+
+    garbage = tmp_path / "kapot.pdf"
+    garbage.write_bytes(b"\x00garbage" * 50)
+    broken = run("license", str(garbage), "--json")
+    assert broken.returncode == 1 and json.loads(broken.stdout)["status"] == "fail"
+    assert run("license", str(tmp_path / "nergens.pdf")).returncode == 2
+
+
+def test_a_damaged_state_file_is_reported_and_the_backup_used(run, tmp_path: Path, koppel_home: Path) -> None:
+    answers = tmp_path / "answers.toml"
+    answers.write_text('[steps."wizard.beheerder"]\nemail = "beheer@example.nl"\n', encoding="utf-8")
+    assert run("answers", "import", str(answers), "--server", "kapot").returncode == 0
+    assert run("answers", "import", str(answers), "--server", "kapot").returncode == 0  # a .bak now exists
+    state = koppel_home / "state" / "kapot.json"
+    state.write_bytes(state.read_bytes()[:40])  # truncated, as by a power cut
+    done = run("answers", "export", "--server", "kapot")
+    assert done.returncode == 0 and "beheer@example.nl" in done.stdout
+    assert "damaged" in done.stderr and "kapot.json.bak" in done.stderr

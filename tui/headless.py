@@ -151,8 +151,11 @@ def local_time(moment: datetime) -> str:
 def open_for(args: argparse.Namespace, *, read_only: bool = False):
     from tui.state.session import open_session
 
-    return open_session(args.home, args.server, read_only=read_only, lang=args.lang,
-                        playbook_path=args.playbook)
+    session = open_session(args.home, args.server, read_only=read_only, lang=args.lang,
+                           playbook_path=args.playbook)
+    for notice in session.store.notices if session.store else ():
+        print(f"koppel: {notice}", file=sys.stderr)  # e.g. a damaged file moved aside: the admin must know
+    return session
 
 
 # -- state ------------------------------------------------------------------------------------
@@ -372,22 +375,43 @@ def probe(args: argparse.Namespace) -> int:
 
 
 def licence(args: argparse.Namespace) -> int:
+    """Everything koppel reads from a licence PDF (JSON: the fields plus status, message and log)."""
+    from tui.checks.licence_pdf import LicenceReadError, read_licence_async
     from tui.state.session import default_lang
 
     if not Path(args.pdf).is_file():
         raise UsageError(f"file not found: {args.pdf}")
-    result, lines = _run("licence_pdf", {"path": args.pdf}, default_lang(args.lang), echo=_echo(args))
-    licence_info = result.evidence.get("licence") or {}
+    lines: list[str] = []
+    echo = _echo(args)
+
+    def log(line: str) -> None:
+        lines.append(line)
+        if echo:
+            echo(line)
+
+    lang = default_lang(args.lang)
+    try:
+        info = run_checks_aside(read_licence_async(args.pdf, lang=lang, log=log))
+    except LicenceReadError as error:
+        if args.json:
+            print_json({"status": "fail", "message": str(error), "hint": error.hint, "reason": error.reason, "log": lines})
+        else:
+            print(f"{mark('fail')} {error}" + (f"\n  {error.hint}" if error.hint else ""))
+        return EXIT_PROBLEM
+    verdict = " ".join(info.problems) or (
+        "the licence meets the requirements: Team or Business, AutoReport-koppeling, 9.8 or later" if lang == "en"
+        else "de licentie voldoet: Team of Business, AutoReport-koppeling, 9.8 of hoger")
     if args.json:
-        print_json({"status": result.status, "message": result.message, "hint": result.hint,
-                    **licence_info, "log": lines})
+        print_json({**info.model_dump(), "message": verdict, "hint": " ".join(info.hints), "log": lines})
     else:
-        for field in ("edition", "version", "customer", "modules"):
-            if licence_info.get(field):
-                value = licence_info[field]
+        for field in ("edition", "version", "customer", "licence_number", "modules"):
+            value = getattr(info, field)
+            if value:
                 print(f"{field}: {', '.join(value) if isinstance(value, list) else value}")
-        _report(result, [], False)
-    return EXIT_OK if result.status in ("ok", "warn") else EXIT_PROBLEM
+        print(f"{mark(info.status)} {verdict}")
+        for hint in info.hints:
+            print(f"  {hint}")
+    return EXIT_OK if info.status in ("ok", "warn") else EXIT_PROBLEM
 
 
 def extract(args: argparse.Namespace) -> int:
