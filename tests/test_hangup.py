@@ -51,8 +51,8 @@ def test_a_dropped_link_flushes_the_state_before_koppel_exits(
     os.close(slave)
     try:
         drain(master, until=b"Checklist")
-        drain(master, timeout=1.0)  # let it settle on its first step
-        os.write(master, b"n")  # the next open step: the cursor moves, its save is only scheduled
+        drain(master, timeout=1.0)  # let it settle on the introduction
+        os.write(master, b"n")  # to the first open step: the cursor moves, its save is only scheduled
         drain(master, timeout=0.4)
         app.send_signal(getattr(signal, signame))
         drain(master, timeout=3.0)
@@ -62,4 +62,4 @@ def test_a_dropped_link_flushes_the_state_before_koppel_exits(
             app.kill()
         os.close(master)
     state = json.loads((koppel_home / "state" / "hup.json").read_text(encoding="utf-8"))
-    assert state["cursor"] == "vooraf.visma_bereikbaar", state["cursor"]  # the first unblocked step after the first
+    assert state["cursor"] == "vereisten.editie", state["cursor"]

@@ -248,3 +248,19 @@ async def test_a_half_typed_note_of_a_manual_step_survives_a_restart() -> None:
         await settle(pilot)
         entry = again.session.step_state("vooraf.gateway_download")
         assert entry.status == "done" and entry.note == "gedownload door Piet" and entry.draft is None
+
+
+async def test_a_first_visit_opens_on_the_notes_introduction() -> None:
+    app = make_app(first_visit=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert current_key(app) is None
+        text = "\n".join(screen_lines(app))
+        assert "Inleiding" in text and "Support ID: AV-638111" in text
+        assert "Met Visma.net AutoReport" in text
+        await pilot.press("n")
+        await settle(pilot)
+        assert current_key(app) == "vereisten.editie"
+        await pilot.press("up", "up")  # back to the top line: the introduction again
+        await settle(pilot)
+        assert current_key(app) is None and "Support ID" in "\n".join(screen_lines(app))

@@ -57,3 +57,7 @@ def test_blocked_step_greys_out_run_and_done(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=open_blocked_check)
+
+
+def test_first_visit_shows_the_introduction(snap_compare) -> None:
+    assert snap_compare(make_app(first_visit=True), terminal_size=(80, 24))

@@ -16,10 +16,14 @@ FIXED_NOW = datetime(2025, 3, 14, 12, 0, tzinfo=timezone.utc)
 BOOL_NL = {True: "ja", False: "nee"}
 
 
-def make_app(*, server: str = "srv01", lang: str = "nl", ascii_mode: bool = False, **kwargs: Any) -> KoppelApp:
-    """The app as the CLI builds it, with a fixed clock so "3 uur geleden" stays put."""
+def make_app(*, server: str = "srv01", lang: str = "nl", ascii_mode: bool = False, first_visit: bool = False,
+             **kwargs: Any) -> KoppelApp:
+    """The app as the CLI builds it, with a fixed clock so "3 uur geleden" stays put. A first visit
+    opens on the introduction; unless asked for, tests start on the first open step instead."""
     session = open_session(server=server, lang=lang)
     session.who = "admin@srv01"  # "done by" stays the same on every machine
+    if not first_visit and session.state.cursor is None:
+        session.state.cursor = session.next_open(None)
     return KoppelApp(session=session, ascii_mode=ascii_mode, lang=lang, clock=lambda: FIXED_NOW, **kwargs)
 
 

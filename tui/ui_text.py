@@ -65,6 +65,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "cmd.theme_default": ("Standaardthema", "Default theme"),
     # detail
     "detail.menu": ("Menu", "Menu"),
+    "overview.title": ("Inleiding", "Introduction"),
+    "overview.product": ("Product", "Product"),
+    "overview.all_done": ("Alle stappen zijn gereed. koppel report maakt een overdrachtsrapport.",
+                          "Every step is done. koppel report makes a hand-over report."),
+    "overview.next": ("Druk op n voor de eerstvolgende open stap, of kies een stap in de lijst.",
+                      "Press n for the next open step, or choose a step in the list."),
     "detail.waits_for": ("Deze stap wacht op", "This step waits for"),
     "detail.read_only": ("Alleen-lezen", "Read-only"),
     "detail.manual_note": ("Notitie (optioneel)", "Note (optional)"),

@@ -95,9 +95,10 @@ class MainScreen(Screen[None]):
         self.tree.rebuild()
         self.update_header()
         start = self.session.state.cursor
-        if not (start and self.session.has(start)):
-            start = self.session.next_open(None) or self.session.refs()[0].key
-        self.goto(start)
+        if start and self.session.has(start):
+            self.goto(start)
+        else:  # a first visit opens on the note's introduction
+            self.tree.select_overview()
         self.tree.focus()
         # once the tree has its size: scroll so the cursor shows with as much as possible above it
         self.call_after_refresh(self._scroll_to_cursor)
@@ -175,6 +176,10 @@ class MainScreen(Screen[None]):
             return
         if info.key is not None:
             self._show_key(info.key)
+        elif info.overview:
+            self.detail.border_title = self.session.playbook.source
+            self.detail.show(View(None, overview=True))
+            self.refresh_bindings()
         else:
             section = next(s for s in self.session.playbook.sections if s.id == info.section_id)
             self.detail.border_title = section.title.get(self.lang)

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.ui_text import mark
+from tui.ui_text import mark, t
 
 if TYPE_CHECKING:
     from tui.state.session import Session
@@ -26,6 +26,7 @@ class NodeInfo:
     section_id: str
     key: str | None = None
     step_id: str | None = None  # set for a group of per-administratie steps
+    overview: bool = False  # the top line: the note's introduction and the progress of each section
 
 
 class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
@@ -81,6 +82,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         self.clear()
         self._key_nodes.clear()
         refs = self.session.refs()
+        self.root.add_leaf("", NodeInfo("", overview=True))
         for section in self.session.playbook.sections:
             section_node = self.root.add("", NodeInfo(section.id), expand=section.id not in collapsed)
             for step in section.steps:
@@ -116,6 +118,10 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
     def current_key(self) -> str | None:
         node = self.cursor_node
         return node.data.key if node is not None and node.data else None
+
+    def select_overview(self) -> None:
+        self._build()
+        self.move_cursor(self.root.children[0])
 
     def select_key(self, key: str) -> None:
         node = self._key_nodes.get(key)
@@ -165,7 +171,10 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         lang = self.session.lang
         if info is None:
             return Text("")
-        if info.key is None and info.step_id is None:  # a section
+        if info.overview:
+            label = Text.assemble(("= " if self.ascii_mode else "≡ ", base_style),
+                                  (t("overview.title", lang), self._style("section")))
+        elif info.key is None and info.step_id is None:  # a section
             section = next(s for s in self.session.playbook.sections if s.id == info.section_id)
             done, total = self.session.section_progress(section.id)
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE

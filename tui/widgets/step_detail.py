@@ -7,7 +7,7 @@ Rapid cursor moves coalesce: only the last requested step is composed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
@@ -57,6 +57,7 @@ class View:
     key: str | None
     section_id: str | None = None
     step_id: str | None = None  # a group of per-administratie steps
+    overview: bool = False
     version: int = 0
 
 
@@ -66,6 +67,7 @@ class StepDetail(VerticalScroll, can_focus=True):
     StepDetail > #step-title { text-style: bold; color: $text-primary; }
     StepDetail > #step-menu { color: $text-accent; }
     StepDetail > #step-state { color: $text-muted; }
+    StepDetail > #overview-sections { margin: 1 0; }
     StepDetail > .blocked { color: $text-warning; text-style: bold; }
     StepDetail > .state-note { color: $text-muted; text-style: italic; }
     StepDetail > .state-warn { color: $text-warning; }
@@ -116,7 +118,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         """Ask for a view; composed after the current one, skipping any asked for in between."""
         if force:
             self._version += 1
-        self._wanted = View(view.key, view.section_id, view.step_id, self._version)
+        self._wanted = replace(view, version=self._version)
         if not self._busy:
             self._busy = True
             self.call_later(self._catch_up)
@@ -140,7 +142,9 @@ class StepDetail(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         view, lang = self.view, self.session.lang
-        if view.key is not None and self.session.has(view.key):
+        if view.overview:
+            yield from self._compose_overview(lang)
+        elif view.key is not None and self.session.has(view.key):
             yield from self._compose_step(view.key, lang)
         elif view.step_id is not None:
             step = self.session.playbook.step(view.step_id)
@@ -156,6 +160,28 @@ class StepDetail(VerticalScroll, can_focus=True):
                 yield Static(Content(f"{t('detail.menu', lang)}: {section.menu_path}"), id="step-menu")
             if section.intro:
                 yield plain_markdown(md_escape(section.intro.get(lang)))
+
+    def _compose_overview(self, lang: str) -> ComposeResult:
+        """The note's own introduction, where it comes from, and how far each section is."""
+        session, playbook = self.session, self.session.playbook
+        yield Static(Content(playbook.title.get(lang)), id="step-title")
+        yield Static(Content(f"Support ID: {playbook.source} · {t('overview.product', lang)}: {playbook.product}"
+                             .replace(" · ", " - " if self.ascii_mode else " · ")), id="step-state")
+        if playbook.intro:
+            yield plain_markdown(md_escape(playbook.intro.get(lang)))
+        rows = []
+        for section in playbook.sections:
+            done, total = session.section_progress(section.id)
+            rows.append(f"{mark('done' if done == total else 'todo', self.ascii_mode)} "
+                        f"{section.title.get(lang)}: {done}/{total}")
+        yield Static(Content("\n".join(rows)), id="overview-sections")
+        done, total = session.progress()
+        if done < total:
+            yield Static(Content(t("overview.next", lang)), classes="state-note")
+        else:
+            yield Static(Content(t("overview.all_done", lang)), classes="state-note")
+            if playbook.outro:
+                yield plain_markdown(md_escape(playbook.outro.get(lang)))
 
     # -- pieces ---------------------------------------------------------------------------
     def _compose_step(self, key: str, lang: str) -> ComposeResult:
