@@ -64,6 +64,9 @@ async def test_help_lists_every_key_and_the_focused_context() -> None:
         for key in ("space", "r", "esc", "n", "p", "s", "c", "q", "f1", "f10", "ctrl+q", "ctrl+p", "j", "k", "tab"):
             assert key in keys.lower(), key
         assert "Volgende open" in keys
+        palette = str(app.screen.query_one("#help-palette").render())
+        for command in ("Alle controles uitvoeren", "Ga naar stap", "ASCII"):
+            assert command in palette, command
         assert "checklist" in str(app.screen.query_one("#help-context").render()).lower()
         await pilot.press("escape")
         await settle(pilot)

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from tui.app import KoppelApp
 
 Command = tuple[str, str, Callable[[], object]]
+# what only the palette offers (no key of its own): the help screen lists these too
+PALETTE_ONLY = ("cmd.run_all", "cmd.goto", "cmd.lang", "cmd.ascii", "cmd.ansi")
 
 
 class KoppelCommands(Provider):

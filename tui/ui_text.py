@@ -153,6 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "next field, Esc goes back to the list."),
     "help.other": ("Tab en Shift+Tab gaan langs de velden en knoppen.",
                    "Tab and Shift+Tab move between fields and buttons."),
+    "help.palette": ("Opdrachten (ctrl+p), ook zonder eigen toets", "Commands (ctrl+p), also those without a key of their own"),
     "help.statuses": ("Statustekens", "Status marks"),
     "small.title": ("Terminal te klein", "Terminal too small"),
     "small.body": ("koppel heeft minstens {w}x{h} tekens nodig; nu {cw}x{ch}.\nMaak het venster groter. "

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.commands import PALETTE_ONLY
 from tui.ui_text import STATUSES, mark, t
 from tui.widgets.footer import KoppelFooter
 
@@ -40,6 +41,8 @@ class HelpScreen(Screen[None]):
             yield Static(Content.assemble(*(
                 item for key, text in self.keys for item in ((key.ljust(width), "bold $text-accent"), (text + "\n", ""))
             )).rstrip(), id="help-keys")
+            yield Static(t("help.palette", lang), classes="help-heading")
+            yield Static(Content("\n".join(f"- {t(name, lang)}" for name in PALETTE_ONLY)), id="help-palette")
             yield Static(t("help.statuses", lang), classes="help-heading")
             yield Static(Content("\n".join(
                 f"{mark(status, self.ascii_mode):<4}{t(f'status.{status}', lang)}" for status in STATUSES)))
