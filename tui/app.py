@@ -17,7 +17,7 @@ from textual.scrollbar import ScrollBar
 from textual.widgets import Input, Log, Select, Tree
 from textual.worker import Worker, WorkerState
 
-from tui.commands import KoppelCommands
+from tui.commands import KoppelCommands, KoppelPalette
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen, too_small
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # binding id -> ui_text key: footer, help and palette speak the admin's language
 KEY_TEXT = {
-    "step.confirm": "key.confirm", "step.run": "key.run", "step.cancel": "key.cancel", "step.back": "key.back",
+    "step.confirm": "key.confirm", "step.reopen": "key.reopen", "step.run": "key.run", "step.cancel": "key.cancel", "step.back": "key.back",
     "step.next": "key.next", "step.prev": "key.prev", "step.skip": "key.skip", "step.copy": "key.copy",
     "view.tree": "key.tree", "app.quit_q": "key.quit", "app.quit": "key.quit", "app.quit_f10": "key.quit",
     "app.help": "key.help", "tree.up": "key.up", "tree.down": "key.down", "tree.collapse": "key.collapse",
@@ -45,7 +45,8 @@ ASCII_KEYS = {"enter": "enter", "escape": "esc", "space": "space", "up": "up", "
 class KoppelApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "koppel"
-    COMMANDS = App.COMMANDS | {KoppelCommands}
+    # koppel's own commands only: Textual's system commands speak English and duplicate quit/help/theme
+    COMMANDS = {KoppelCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="app.quit"),
         Binding("f10", "quit", "Quit", priority=True, show=False, id="app.quit_f10"),
@@ -156,6 +157,10 @@ class KoppelApp(App[None]):
 
     def action_ansi_theme(self) -> None:
         self.theme = "textual-dark" if self.theme == "ansi-dark" else "ansi-dark"
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not KoppelPalette.is_open(self):
+            self.push_screen(KoppelPalette(self.lang, self.ascii_mode))
 
     def action_run_all(self) -> None:
         main = self.main_screen

@@ -24,16 +24,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"koppel: {message} (koppel --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(default: object) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--home", metavar="DIR", help="folder for koppel's state, logs and reports (default: KOPPEL_HOME or the user state folder)")
-    common.add_argument("--server", metavar="NAME", help="server whose state to use (default: this machine's host name)")
-    common.add_argument("--lang", choices=("nl", "en"), help="language (default: from the locale, Dutch otherwise)")
-    common.add_argument("--playbook", metavar="FILE", help="a playbook TOML file instead of the built-in AV-638111 checklist")
+    common.add_argument("--home", metavar="DIR", default=default, help="folder for koppel's state, logs and reports (default: KOPPEL_HOME or the user state folder)")
+    common.add_argument("--server", metavar="NAME", default=default, help="server whose state to use (default: this machine's host name)")
+    common.add_argument("--lang", choices=("nl", "en"), default=default, help="language (default: from the locale, Dutch otherwise)")
+    common.add_argument("--playbook", metavar="FILE", default=default, help="a playbook TOML file instead of the built-in AV-638111 checklist")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The options go before or after the command (koppel --home D status, koppel status --home D).
+    # After it they default to SUPPRESS: a subcommand's default would overwrite the value given before.
+    common = _common_options(argparse.SUPPRESS)
     as_json = _Parser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="machine-readable output on stdout")
 
-    parser = _Parser(prog="koppel", parents=[common],
+    parser = _Parser(prog="koppel", parents=[_common_options(None)],
                      description="Link AccountView 9.8+ with Visma.net services and Visma.net AutoReport, step by step (AV-638111).")
     parser.add_argument("--version", action="version", version=f"koppel {__version__}")
     parser.add_argument("--ascii", action="store_true", help="ASCII marks and borders (automatic on non-UTF-8 terminals)")
@@ -110,10 +117,15 @@ def _silence_stdout() -> None:
 
 
 def launch(args: argparse.Namespace) -> int:
-    from tui.state.session import open_session
+    from tui.state.session import StateUnavailable, open_session
 
-    session = open_session(args.home, args.server, read_only=args.read_only, lang=args.lang,
-                           playbook_path=Path(args.playbook) if args.playbook else None)
+    try:
+        session = open_session(args.home, args.server, read_only=args.read_only, lang=args.lang,
+                               playbook_path=Path(args.playbook) if args.playbook else None)
+    except StateUnavailable as error:
+        if args.read_only:
+            raise
+        raise StateUnavailable(f"{error}; to only look: koppel --read-only") from None
     from tui.app import KoppelApp
     from tui.checks.engine import LogFile
 
@@ -133,8 +145,13 @@ def _flush_on_hangup(app: object, session: object) -> None:
     import asyncio
     import signal
 
+    from tui.state.session import SaveFailed
+
     def on_signal(signum: int, frame: object) -> None:
-        session.flush()  # type: ignore[attr-defined]
+        try:
+            session.flush()  # type: ignore[attr-defined]
+        except SaveFailed:  # raised in a signal handler it would be a traceback; close() says it at the end
+            pass
         try:
             asyncio.get_running_loop().call_soon_threadsafe(app.exit)  # type: ignore[attr-defined]
         except RuntimeError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Callable
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 
 from tui.ui_text import t
 
@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from tui.app import KoppelApp
 
 Command = tuple[str, str, Callable[[], object]]
+# the step commands of the main screen: (text, key shown, action name); offered only where they apply
+STEP_COMMANDS = (("key.run", "r", "run"), ("key.cancel", "esc", "cancel"), ("key.confirm", "space", "confirm"),
+                 ("key.reopen", "space", "reopen"), ("key.skip", "s", "skip"), ("key.copy", "c", "copy"))
 # what only the palette offers (no key of its own): the help screen lists these too
 PALETTE_ONLY = ("cmd.run_all", "cmd.goto", "cmd.lang", "cmd.ascii", "cmd.ansi")
 
@@ -32,13 +35,11 @@ class KoppelCommands(Provider):
                 (t("key.next", lang), "n", main.action_next_open),
                 (t("key.prev", lang), "p", partial(main.action_next_open, True)),
                 (t("cmd.run_all", lang), t("cmd.run_all.help", lang), app.action_run_all),
-                (t("key.run", lang), "r", main.action_run),
-                (t("key.cancel", lang), "esc", main.action_cancel),
-                (t("key.confirm", lang), "space", main.action_confirm),
-                (t("key.skip", lang), "s", main.action_skip),
-                (t("key.copy", lang), "c", main.action_copy),
-                (t("key.tree", lang), "t", main.action_toggle_tree),
             ]
+            # asked with the list focused: what the step allows, not what the focused field hides
+            commands += [(t(text, lang), key, getattr(main, f"action_{action}"))
+                         for text, key, action in STEP_COMMANDS if main.step_action_applies(action)]
+            commands.append((t("key.tree", lang), "t", main.action_toggle_tree))
         commands += [
             (t("cmd.lang", lang), "", app.action_switch_lang),
             (t("cmd.ascii", lang), "", app.action_toggle_ascii),
@@ -64,3 +65,15 @@ class KoppelCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class KoppelPalette(CommandPalette):
+    """Ctrl+P in the admin's language; in ASCII mode without the emoji magnifier."""
+
+    def __init__(self, lang: str, ascii_mode: bool) -> None:
+        super().__init__(placeholder=t("cmd.search", lang), id="--command-palette")
+        self.ascii_mode = ascii_mode
+
+    def on_mount(self) -> None:
+        if self.ascii_mode:
+            self.query_one(SearchIcon).icon = ">"

@@ -24,9 +24,10 @@ class UsageError(Exception):
 
 def explain(error: BaseException) -> tuple[int, str]:
     """An exit code and one line for any failure, so no traceback ever reaches the admin."""
+    from tui.checks.engine import mask_url_passwords
     from tui.playbook.loader import PlaybookError
     from tui.state.paths import BadServerName
-    from tui.state.session import SessionError
+    from tui.state.session import SessionError, describe_os_error
     from tui.state.store import StateInUse
 
     if isinstance(error, StateInUse):
@@ -36,8 +37,8 @@ def explain(error: BaseException) -> tuple[int, str]:
     if isinstance(error, FileNotFoundError):
         return EXIT_USAGE, f"file not found: {error.filename}"
     if isinstance(error, OSError):
-        return EXIT_USAGE, f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
-    return EXIT_PROBLEM, f"internal error ({type(error).__name__}): {error}"
+        return EXIT_USAGE, describe_os_error(error)
+    return EXIT_PROBLEM, mask_url_passwords(f"internal error ({type(error).__name__}): {error}")
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -203,7 +204,7 @@ def reset(args: argparse.Namespace) -> int:
 
     if not args.yes:
         raise UsageError("reset forgets all progress of the server: add --yes to confirm")
-    name = safe_server_name(args.server) if args.server else default_server()
+    name = safe_server_name(args.server) if args.server is not None else default_server()  # "" is no server
     reset_state(koppel_home(args.home), name)
     print(f"reset: {name}")
     return EXIT_OK
@@ -230,7 +231,7 @@ def answers_export(args: argparse.Namespace) -> int:
     from tui.playbook.answers import export_answers
 
     session = open_for(args, read_only=True)
-    text = export_answers(session.playbook, session.state, session.lang)
+    text = session.scrub(export_answers(session.playbook, session.state, session.lang))
     if args.output:
         save_document(Path(args.output), text)
     else:
@@ -246,21 +247,31 @@ def read_text_file(path: Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text; save it as UTF-8 (Notepad: Save as, Encoding UTF-8)") from None
 
 
+def _note_address_passwords(session: Any, text: str) -> None:
+    """Let the session learn the passwords written into addresses anywhere in an answers file."""
+    import tomllib
+
+    try:
+        session.note_address_passwords(tomllib.loads(text))
+    except tomllib.TOMLDecodeError:  # import_answers says where; its message quotes no value
+        pass
+
+
 def answers_import(args: argparse.Namespace) -> int:
     from tui.playbook.answers import import_answers
 
     text = read_text_file(Path(args.file))
     session = open_for(args)
     try:
+        _note_address_passwords(session, text)  # a rule's message may quote a value: never such a password
         values, problems = import_answers(session.playbook, text, session.lang)
+        problems += [f"[{key}] {finding.field}: {finding.message}" for key, cleaned in values.items()
+                     for finding in session.address_password_findings(key, cleaned)]
         if problems:
             for problem in problems:
-                print(f"{args.file}: {problem}", file=sys.stderr)
+                print(f"{args.file}: {session.scrub(problem)}", file=sys.stderr)
             return EXIT_USAGE
-        # the administraties first: scoped step keys depend on them
-        ordered = sorted(values.items(), key=lambda item: 0 if "administraties" in item[1] else 1)
-        for key, cleaned in ordered:
-            session.record_answers(key, cleaned)
+        session.record_all_answers(values)
         print(f"{len(values)} steps pre-filled for {session.state.server}")
         return EXIT_OK
     finally:
@@ -460,13 +471,14 @@ def check(args: argparse.Namespace) -> int:
     from tui.checks.base import LogLine
     from tui.checks.engine import run_many
     from tui.checks.registry import load
+    from tui.state.session import StateUnavailable
     from tui.state.store import StateInUse
 
     try:
         session = open_for(args)
-    except StateInUse as busy:  # the app has it open: check anyway, record nothing
+    except (StateInUse, StateUnavailable) as busy:  # the app has it open, or it is read-only: check anyway
+        session = open_for(args, read_only=True)  # when even looking is impossible, that is the one message
         print(f"koppel: {busy}; results are not recorded", file=sys.stderr)
-        session = open_for(args, read_only=True)
     try:
         refs = [r for r in session.refs() if r.step.check and load(r.step.check.name).KIND == "check"]
         if args.only:

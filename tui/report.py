@@ -1,7 +1,8 @@
 """A hand-over report of one server's checklist: Markdown for people, JSON for tools.
 
 Plain Python (no Textual). Answers come from the state, which never holds secrets; the session's
-scrub() masks anything typed this session as well.
+scrub() masks anything typed this session as well, and a password in an address (a state from before
+koppel refused those).
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def report_data(session: Session, at: datetime | None = None) -> dict[str, Any]:
             "answers": entry.answers, "note": entry.note, "skip_reason": entry.skip_reason,
             "result": entry.result.model_dump(mode="json", exclude={"evidence"}) if entry.result else None,
         })
-    return {"server": session.state.server, "playbook": session.playbook.id, "source": session.playbook.source,
-            "generated_at": (at or now()).isoformat(), "done": done, "total": total,
-            "administraties": session.state.administraties, "steps": steps}
+    return session.scrub_value({
+        "server": session.state.server, "playbook": session.playbook.id, "source": session.playbook.source,
+        "generated_at": (at or now()).isoformat(), "done": done, "total": total,
+        "administraties": session.state.administraties, "steps": steps})
 
 
 def report_markdown(session: Session, at: datetime | None = None) -> str:

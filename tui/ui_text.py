@@ -41,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "key.skip": ("Overslaan", "Skip"),
     "key.copy": ("Kopiëren", "Copy"),
     "key.confirm": ("Gereed", "Done"),
+    "key.reopen": ("Heropenen", "Reopen"),
     "key.open": ("Openen", "Open"),
     "key.tree": ("Lijst aan/uit", "Toggle list"),
     "key.back": ("Terug", "Back"),
@@ -62,7 +63,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cmd.lang": ("Taal wisselen (Nederlands / English)", "Switch language (Nederlands / English)"),
     "cmd.ascii": ("ASCII-modus aan/uit", "Toggle ASCII mode"),
     "cmd.ansi": ("Kleuren van de terminal gebruiken (ANSI-thema)", "Use the terminal's colours (ANSI theme)"),
-    "cmd.theme_default": ("Standaardthema", "Default theme"),
+    "cmd.search": ("Zoek een opdracht of stap...", "Search for a command or step..."),
     # detail
     "detail.menu": ("Menu", "Menu"),
     "overview.title": ("Inleiding", "Introduction"),
@@ -80,16 +81,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.run_button": ("Uitvoeren (r)", "Run (r)"),
     "detail.rerun_button": ("Opnieuw uitvoeren (r)", "Run again (r)"),
     "detail.cancel_button": ("Annuleren (Esc)", "Cancel (Esc)"),
-    "detail.na": ("Niet van toepassing hier: bevestig handmatig met spatie.",
-                  "Not applicable here: confirm manually with space."),
-    "detail.interrupted": ("Deze stap liep toen koppel stopte: voer hem opnieuw uit (r).",
-                           "This step was running when koppel stopped: run it again (r)."),
+    "detail.na": ("Controleer het zelf en bevestig de stap dan handmatig met spatie.",
+                  "Check it yourself, then confirm the step manually with space."),
+    "detail.interrupted": ("De controle is niet afgemaakt (geannuleerd, of koppel stopte): voer hem opnieuw "
+                           "uit (r).",
+                           "The check did not finish (cancelled, or koppel stopped): run it again (r)."),
     "detail.interrupted_manual": ("Deze stap was onderbroken.", "This step was interrupted."),
     "detail.skipped": ("Overgeslagen", "Skipped"),
     "detail.note": ("Notitie", "Note"),
     "detail.scoped": ("Per administratie: kies hieronder een administratie in de lijst.",
                       "Per administratie: choose an administratie under it in the list."),
     "detail.last_result": ("Laatste resultaat", "Last result"),
+    "detail.previous_result": ("Resultaat van de uitvoering daarvoor", "Result of the run before"),
+    "result.ok": ("OK", "OK"),
+    "result.warn": ("WAARSCHUWING", "WARNING"),
+    "result.fail": ("MISLUKT", "FAILED"),
+    "result.na": ("N.V.T.", "N/A"),
     "detail.secret_hint": ("wordt niet opgeslagen", "never saved"),
     "detail.optional": ("optioneel", "optional"),
     "detail.required": ("verplicht", "required"),
@@ -105,10 +112,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "copy.licence_text": ("Licentietekst", "Licence text"),
     "copy.text": ("Tekst", "Text"),
     "msg.not_check": ("Deze stap heeft geen controle om uit te voeren.", "This step has no check to run."),
-    "msg.not_running": ("Er loopt geen controle bij deze stap.", "No check is running for this step."),
     "msg.cancelled": ("Controle geannuleerd", "Check cancelled"),
     "msg.not_optional": ("Deze stap is niet optioneel.", "This step is not optional."),
-    "msg.use_form": ("Vul het formulier in en sla op met Enter.", "Fill in the form and save it with Enter."),
     "msg.run_all": ("{n} controles gestart", "{n} checks started"),
     "msg.run_all_none": ("Geen controles om uit te voeren.", "No checks to run."),
     "msg.worker_failed": ("Fout in koppel", "koppel error"),
@@ -138,9 +143,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "help.keys": ("Alle toetsen", "All keys"),
     "help.close": ("Esc, F1 of q sluit deze help.", "Esc, F1 or q closes this help."),
     "help.tree": ("De checklist: pijltjes of j/k bewegen, links/rechts klapt secties in en uit, "
-                  "Enter opent de stap rechts.",
+                  "Enter opent de stap rechts. Tab gaat naar de tekst van de stap; daar scrollen de pijltjes.",
                   "The checklist: arrows or j/k move, left/right collapse and expand sections, "
-                  "Enter opens the step on the right."),
+                  "Enter opens the step on the right. Tab moves to the step's text; arrows scroll it there."),
     "help.input": ("Een invoerveld: typ de waarde; de controle staat direct eronder. Tab gaat naar het "
                    "volgende veld, Enter slaat het formulier op, Esc gaat terug naar de lijst.",
                    "An input field: type the value; its validation shows right under it. Tab moves to "
@@ -156,12 +161,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "help.palette": ("Opdrachten (ctrl+p), ook zonder eigen toets", "Commands (ctrl+p), also those without a key of their own"),
     "help.statuses": ("Statustekens", "Status marks"),
     "small.title": ("Terminal te klein", "Terminal too small"),
-    "small.body": ("koppel heeft minstens {w}x{h} tekens nodig; nu {cw}x{ch}.\nMaak het venster groter. "
-                   "Ctrl+Q stopt (alles is opgeslagen).",
-                   "koppel needs at least {w}x{h} cells; now {cw}x{ch}.\nMake the window larger. "
-                   "Ctrl+Q quits (everything is saved)."),
+    "small.body": ("{cw}x{ch}, nodig {w}x{h}.\nCtrl+Q stopt (alles is opgeslagen).\nOf maak het venster "
+                   "groter.",
+                   "{cw}x{ch}, needed {w}x{h}.\nCtrl+Q quits (everything is saved).\nOr make the window "
+                   "larger."),
     "header.progress": ("gereed", "done"),
-    "log.empty": ("Nog geen uitvoer. Druk r om uit te voeren.", "No output yet. Press r to run."),
+    "log.empty": ("(de controle schreef geen uitvoer)", "(the check wrote no output)"),
 }
 
 

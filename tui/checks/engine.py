@@ -8,7 +8,10 @@ cancellation by the caller (after the check has cleaned up).
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
+import re
 import threading
 import time
 import traceback
@@ -17,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any, get_args
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
@@ -26,6 +29,7 @@ from tui.checks.base import CheckContext, CheckResult, Event, LogLine, Progress
 
 Emit = Callable[[Event], None]
 SECRET_MASK = "***"
+NO_SECRETS: frozenset[str] = frozenset()
 
 
 def _discard(event: Event) -> None:
@@ -49,22 +53,23 @@ async def run_check(
     (optional) receives the traceback of an internal error; ``emit`` only gets one line about it.
     """
     started = time.monotonic()
-    ctx = CheckContext(lang=lang, emit=_discard if emit is None else emit, clipboard=clipboard)
+    emit = _discard if emit is None else emit
+    ctx = CheckContext(lang=lang, emit=_scrubbing(emit, NO_SECRETS), clipboard=clipboard)
     try:
         module = registry.load(name)
     except registry.UnknownCheck:
         known = ", ".join(sorted(registry.CHECKS))
         result = _fail(ctx.t(f"onbekende controle '{name}' (bekend: {known})", f"unknown check '{name}' (known: {known})"))
-        return _finish(result, started, ())
+        return _finish(result, started, NO_SECRETS)
     except Exception as exc:  # a broken check module must not take the caller down
-        return _finish(_internal_error(ctx, name, exc, log_file, ()), started, ())
+        return _finish(_internal_error(ctx, name, exc, log_file, NO_SECRETS), started, NO_SECRETS)
 
     parsed = _parse_params(module.Params, params or {}, ctx)
     if isinstance(parsed, CheckResult):
-        return _finish(parsed, started, ())
+        return _finish(parsed, started, NO_SECRETS)
 
     secrets = _secret_values(parsed)
-    ctx.emit = _scrubbing(ctx.emit, secrets)
+    ctx.emit = _scrubbing(emit, secrets)
     seconds = _deadline_seconds(timeout, parsed, module)
     ctx.deadline = time.monotonic() + seconds
     try:
@@ -194,44 +199,73 @@ def _deadline_seconds(timeout: float | None, parsed: BaseModel, module: ModuleTy
 
 # --- secrets ------------------------------------------------------------------------------------
 
+# the password in a URL's user part: scheme://user:PASSWORD@host (up to the last @ of the authority)
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#]*@")
 
-def _secret_values(parsed: BaseModel) -> tuple[str, ...]:
-    """Every secret parameter (a SecretStr) as it could appear in text: plain and URL-encoded."""
+
+def url_passwords(text: str) -> list[str]:
+    """The passwords written into URLs in ``text`` (as written, so possibly URL-encoded)."""
+    return [match.group(0)[len(match.group(1)):-1] for match in _URL_PASSWORD.finditer(text)]
+
+
+def mask_url_passwords(text: str, mask: str = SECRET_MASK) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` replaced by ``mask``."""
+    return _URL_PASSWORD.sub(lambda match: f"{match.group(1)}{mask}@", text)
+
+
+def secret_forms(secret: str, users: Iterable[str] = ()) -> set[str]:
+    """Every spelling of ``secret`` that text may carry: plain, URL-encoded, escaped as Python's
+    repr or JSON writes it (a traceback, a dump), and as the base64 ``user:secret`` of an HTTP
+    Basic (Proxy-)Authorization header for each of ``users``."""
+    if not secret:
+        return set()
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret, safe=""),
+             repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
+             json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms |= {base64.b64encode(f"{user}:{secret}".encode()).decode() for user in users if user}
+    return forms
+
+
+def _secret_values(parsed: BaseModel) -> frozenset[str]:
+    """Every secret parameter (a SecretStr) in every spelling it could appear in text; the other
+    text parameters count as user names for the Basic-authorization spelling."""
+    values = {name: getattr(parsed, name) for name in type(parsed).model_fields}
+    users = [value for value in values.values() if isinstance(value, str)]
     found: set[str] = set()
-    for name in type(parsed).model_fields:
-        value = getattr(parsed, name)
-        if isinstance(value, SecretStr) and value.get_secret_value():
-            plain = value.get_secret_value()
-            found |= {plain, quote(plain, safe=""), quote(plain)}
-    return tuple(sorted(found, key=len, reverse=True))
+    for value in values.values():
+        if isinstance(value, SecretStr):
+            found |= secret_forms(value.get_secret_value(), users)
+    return frozenset(found)
 
 
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, SECRET_MASK)
-    return text
+def scrub(text: str, secrets: Iterable[str], mask: str = SECRET_MASK) -> str:
+    """``text`` with each of ``secrets`` (as secret_forms spells them) and every password written
+    into a URL replaced by ``mask``."""
+    for secret in sorted(secrets, key=len, reverse=True):  # a longer spelling may contain a shorter one
+        text = text.replace(secret, mask)
+    return mask_url_passwords(text, mask)
 
 
-def _scrub_value(value: Any, secrets: tuple[str, ...]) -> Any:
+def scrub_value(value: Any, secrets: Iterable[str], mask: str = SECRET_MASK) -> Any:
+    """scrub() through dicts and lists (a result's evidence, a report)."""
     if isinstance(value, str):
-        return _scrub(value, secrets)
+        return scrub(value, secrets, mask)
     if isinstance(value, dict):
-        return {key: _scrub_value(item, secrets) for key, item in value.items()}
+        return {key: scrub_value(item, secrets, mask) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_scrub_value(item, secrets) for item in value]
+        return [scrub_value(item, secrets, mask) for item in value]
     return value
 
 
-def _scrubbing(emit: Emit, secrets: tuple[str, ...]) -> Emit:
-    """A second guard: a check should never log a secret, but if it does it is masked here."""
-    if not secrets:
-        return emit
+def _scrubbing(emit: Emit, secrets: frozenset[str]) -> Emit:
+    """A second guard: a check should never log a secret (nor a URL with its password), but if it
+    does it is masked here."""
 
     def scrubbed(event: Event) -> None:
         if isinstance(event, LogLine):
-            event = LogLine(_scrub(event.text, secrets), event.at)
+            event = LogLine(scrub(event.text, secrets), event.at)
         elif isinstance(event, Progress):
-            event = Progress(event.done, event.total, _scrub(event.text, secrets))
+            event = Progress(event.done, event.total, scrub(event.text, secrets))
         emit(event)
 
     return scrubbed
@@ -244,15 +278,13 @@ def _fail(message: str, hint: str = "") -> CheckResult:
     return CheckResult(status="fail", message=message, hint=hint)
 
 
-def _finish(result: CheckResult, started: float, secrets: tuple[str, ...]) -> CheckResult:
-    update: dict[str, Any] = {"duration_ms": round((time.monotonic() - started) * 1000)}
-    if secrets:
-        update |= {
-            "message": _scrub(result.message, secrets),
-            "hint": _scrub(result.hint, secrets),
-            "evidence": _scrub_value(result.evidence, secrets),
-        }
-    return result.model_copy(update=update)
+def _finish(result: CheckResult, started: float, secrets: frozenset[str]) -> CheckResult:
+    return result.model_copy(update={
+        "duration_ms": round((time.monotonic() - started) * 1000),
+        "message": scrub(result.message, secrets),
+        "hint": scrub(result.hint, secrets),
+        "evidence": scrub_value(result.evidence, secrets),
+    })
 
 
 def _deadline_reached(ctx: CheckContext, seconds: float) -> CheckResult:
@@ -269,7 +301,7 @@ def _deadline_reached(ctx: CheckContext, seconds: float) -> CheckResult:
 
 
 def _internal_error(
-    ctx: CheckContext, name: str, exc: BaseException, log_file: LogFile | None, secrets: tuple[str, ...]
+    ctx: CheckContext, name: str, exc: BaseException, log_file: LogFile | None, secrets: frozenset[str]
 ) -> CheckResult:
     cause = exc
     while isinstance(cause, BaseExceptionGroup) and len(cause.exceptions) == 1:
@@ -277,7 +309,7 @@ def _internal_error(
     text = " ".join(str(cause).split()) or type(cause).__name__
     ctx.log(ctx.t(f"interne fout in controle '{name}'", f"internal error in check '{name}'") + f": {type(cause).__name__}: {text}")
     if log_file is not None:
-        log_file.write(_scrub(line, secrets) for line in traceback.format_exception(exc))
+        log_file.write(scrub(line, secrets) for line in traceback.format_exception(exc))
     return _fail(
         text,
         ctx.t(
@@ -323,6 +355,7 @@ class LogFile:
 
     def _format(self, line: str | LogLine) -> str:
         text, at = (line.text, line.at) if isinstance(line, LogLine) else (line, time.time())
+        text = mask_url_passwords(text)  # the last guard before the disk: whoever wrote the line
         stamp = datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
         return "".join(f"{stamp} {part}{os.linesep}" for part in text.splitlines() or [""])
 

@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 80
 TYPING_SAFE = {"help", "cancel", "back", "toggle_tree"}  # the rest are letters/space: never while typing
-STEP_ACTIONS = ("confirm", "run", "skip", "copy", "waits")
+STEP_ACTIONS = ("confirm", "reopen", "run", "skip", "copy", "waits")
 # what the footer keeps when it is narrow, most important first (all keys stay in F1 and Ctrl+P)
-FOOTER_PRIORITY = ("help", "run", "confirm", "cancel", "back", "copy", "skip", "next_open", "app.quit")
+FOOTER_PRIORITY = ("help", "run", "confirm", "reopen", "cancel", "back", "copy", "skip", "next_open", "app.quit")
 # what a step's "c" copies by running another step's check, by check name (else just "Tekst")
 COPIED_WHAT = {"licence_pdf": "copy.licence_text"}
 
@@ -43,6 +43,7 @@ COPIED_WHAT = {"licence_pdf": "copy.licence_text"}
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "confirm", "Done", id="step.confirm"),
+        Binding("space", "reopen", "Reopen", id="step.reopen"),  # on a done step: the same key undoes it
         Binding("r", "run", "Run", id="step.run"),
         Binding("escape", "cancel", "Cancel", id="step.cancel"),  # only while the step's check runs
         Binding("escape", "back", "Back", id="step.back"),  # otherwise: back to the list
@@ -211,14 +212,26 @@ class MainScreen(Screen[None]):
             return self._step_action_state(action, key)
         return True
 
+    def step_action_applies(self, action: str) -> bool:
+        """Whether a step action would do something now, wherever the focus is (for the palette)."""
+        key = self.key
+        if action == "cancel":
+            return self._check_runs(key)
+        if key is None or not self.session.has(key):
+            return False
+        return self._step_action_state(action, key) is True
+
     def _step_action_state(self, action: str, key: str) -> bool | None:
         step = self.session.ref(key).step
         blocked = self.session.status(key) == "blocked"
         busy = self._check_runs(key)
         if action == "waits":
             return blocked
+        done = self.session.status(key) == "done"
         if action == "confirm":
-            return False if step.kind == "form" else (None if blocked or busy else True)
+            return False if step.kind == "form" or done else (None if blocked or busy else True)
+        if action == "reopen":
+            return step.kind != "form" and done and not busy
         if action == "run":
             return False if step.check is None else (None if blocked or busy else True)
         if action == "skip":
@@ -265,8 +278,7 @@ class MainScreen(Screen[None]):
             return
         title = self.session.ref(key).title(self.lang)
         if status == "done":
-            self.app.push_screen(ConfirmDialog(t("dlg.reopen", self.lang, title=title), self.lang),
-                                 lambda yes: yes and self._reopen(key))
+            self.action_reopen()
         elif step.check is not None and not self._check_is_na(key):
             self.app.push_screen(ConfirmDialog(t("dlg.confirm_check", self.lang, title=title), self.lang),
                                  lambda yes: yes and self._confirm(key, ""))
@@ -281,6 +293,14 @@ class MainScreen(Screen[None]):
         if self._guard(self.session.confirm, key, note):
             self.notify(t("msg.saved", self.lang), timeout=2)
             self._completed(key)
+
+    def action_reopen(self) -> None:
+        key = self.key
+        if key is None or self.session.status(key) != "done":
+            return
+        title = self.session.ref(key).title(self.lang)
+        self.app.push_screen(ConfirmDialog(t("dlg.reopen", self.lang, title=title), self.lang),
+                             lambda yes: yes and self._reopen(key))
 
     def _reopen(self, key: str) -> None:
         if self._guard(self.session.reopen, key):

@@ -1,17 +1,20 @@
 """One admin's session on one server: the playbook, its per-server state, and every operation on it.
 
 The UI and the headless commands both go through this class; it never imports Textual. Secrets
-(fields of type ``secret``) live only in memory here and are scrubbed from anything recorded.
+(fields of type ``secret``) live only in memory here and are scrubbed from anything recorded; so is
+a password written into an address (``http://user:password@proxy``), which a stored field refuses.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import locale
 import os
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from tui import __version__
 from tui.playbook.model import Playbook, Section, Step
@@ -41,6 +44,15 @@ class NotOptional(SessionError):
 
 class ReadOnly(SessionError):
     pass
+
+
+class SaveFailed(SessionError):
+    """The state could not be written (a full disk, a read-only folder); the file on disk is the
+    previous version and the change is kept in memory, to be written with the next save."""
+
+
+class StateUnavailable(SessionError):
+    """koppel's folder or the server's state file cannot be opened for use."""
 
 
 @dataclass(frozen=True)
@@ -123,12 +135,18 @@ class Session:
         self.who = who or current_who()
         self.log_path = log_path  # the server's full check log; the state keeps only a tail
         self._secrets: dict[str, dict[str, str]] = {}
+        self._address_secrets: set[str] = set()  # spellings of passwords found in typed addresses
         self.interrupted: list[str] = self._mark_interrupted()
 
     # -- reading -----------------------------------------------------------------------------
     @property
     def read_only(self) -> bool:
         return bool(self.store and self.store.read_only)
+
+    @property
+    def save_error(self) -> str | None:
+        """Why the last background save (drafts, the cursor) failed; None once a save succeeds."""
+        return self.store.save_error if self.store else None
 
     def refs(self) -> list[StepRef]:
         refs: list[StepRef] = []
@@ -252,16 +270,38 @@ class Session:
         ref = self.ref(key)
         secret_ids = ref.step.secret_field_ids
         self._remember_secrets(key, {k: v for k, v in values.items() if k in secret_ids})
-        draft = {k: v for k, v in values.items() if k not in secret_ids}
+        draft = {k: self.scrub_value(v) if self.note_address_passwords(v) else v
+                 for k, v in values.items() if k not in secret_ids}
         entry = self.state.step(key)
         if entry.draft != draft:
             entry.draft = draft
             self._changed(soon=True, touch=False)
 
     def validate(self, key: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+        """The playbook's rules, plus: no password in an address of a stored field. A message never
+        shows a secret, nor the password of an address (rules quote what was typed)."""
         from tui.playbook.rules import validate_values
 
-        return validate_values(self.ref(key).step, values, self.lang)
+        step = self.ref(key).step
+        self._remember_secrets(key, {k: v for k, v in values.items() if k in step.secret_field_ids})
+        refused = self.address_password_findings(key, values)  # first: it teaches scrub() what to mask
+        cleaned, findings = validate_values(step, values, self.lang)
+        return cleaned, [dataclasses.replace(f, message=self.scrub(f.message)) for f in findings] + refused
+
+    def address_password_findings(self, key: str, values: dict[str, Any]) -> list[Finding]:
+        """An error for each stored (non-secret) field whose value holds an address with a password
+        (``http://user:password@proxy:8080``): stored, it would put the password on disk. The
+        passwords found are masked by scrub() from now on."""
+        from tui.playbook.rules import Finding
+
+        message = self._t(
+            "Laat het wachtwoord weg uit het adres: koppel bewaart dit veld, een wachtwoord nooit. "
+            "Heeft de stap een wachtwoordveld, vul het daar in.",
+            "Leave the password out of the address: koppel keeps this field, and never a password. "
+            "If the step has a password field, enter it there.")
+        step = self.playbook.step(key.partition("@")[0])  # also a scoped key whose administratie is still to come
+        return [Finding(f.id, "error", message) for f in (step.fields if step else ())
+                if not f.secret and self.note_address_passwords(values.get(f.id))]
 
     def submit(self, key: str, values: dict[str, Any]) -> list[Finding]:
         """Validate and record a form. Returns the findings; errors mean nothing was recorded."""
@@ -279,8 +319,24 @@ class Session:
         return findings
 
     def record_answers(self, key: str, cleaned: dict[str, Any]) -> None:
-        """Store validated answers (secrets stay in memory), e.g. from an answers file."""
+        """Store validated answers (secrets stay in memory)."""
+        self._set_answers(key, cleaned)
+        self._changed()
+
+    def record_all_answers(self, values: dict[str, dict[str, Any]]) -> None:
+        """Store the validated answers of several steps (an answers file) with one save: on disk
+        either all of them or, when a step is refused or the save fails, none."""
+        source = self.playbook.administraties_ref()
+        # the administraties first: the keys of the steps per administratie depend on them
+        for key, cleaned in sorted(values.items(), key=lambda item: not source or item[0] != source[0]):
+            self._set_answers(key, cleaned)
+        self._changed()
+
+    def _set_answers(self, key: str, cleaned: dict[str, Any]) -> None:
         ref = self.ref(key)
+        refused = self.address_password_findings(key, cleaned)
+        if refused:  # callers validate first; this guards the disk should one not
+            raise SessionError(f"[{key}] {refused[0].field}: {refused[0].message}")
         secret_ids = ref.step.secret_field_ids
         self._remember_secrets(key, {k: v for k, v in cleaned.items() if k in secret_ids})
         entry = self.state.step(key)
@@ -289,7 +345,6 @@ class Session:
         source = self.playbook.administraties_ref()
         if source and source[0] == ref.step.id and source[1] in cleaned:
             self.state.administraties = list(dict.fromkeys(cleaned[source[1]] or []))
-        self._changed()
 
     def check_params(self, key: str) -> dict[str, Any]:
         """The check's parameters with ``{step:field}`` and ``{administratie}`` filled in;
@@ -303,11 +358,16 @@ class Session:
     def mark_running(self, key: str) -> None:
         self._writable(key)
         entry = self.state.step(key)
+        before = entry.model_copy()
         entry.status = "running"
         entry.started_at = now()
         entry.attempts += 1
         self._stamp(entry)
-        self._changed(now_=True)
+        try:
+            self._changed(now_=True)
+        except SaveFailed:
+            self.state.steps[key] = before  # a run that cannot be recorded does not start
+            raise
 
     def record_result(self, key: str, result: CheckResult, log_lines: Iterable[str] = ()) -> None:
         """ok/warn -> done, fail -> failed, na -> open again: the admin confirms by hand."""
@@ -315,7 +375,7 @@ class Session:
         entry.status = {"ok": "done", "warn": "done", "fail": "failed"}.get(result.status, "todo")
         entry.result = StepResult(
             status=result.status, message=self.scrub(result.message), hint=self.scrub(result.hint),
-            evidence=result.evidence, duration_ms=result.duration_ms)
+            evidence=self.scrub_value(result.evidence), duration_ms=result.duration_ms)
         entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
         self._stamp(entry)
         self._changed(now_=True)
@@ -328,20 +388,39 @@ class Session:
         self._changed(now_=True)
 
     def scrub(self, text: str) -> str:
-        """Replace any secret the admin typed in this session by a mask."""
-        for values in self._secrets.values():
-            for secret in values.values():
-                if secret:
-                    text = text.replace(secret, SECRET_MASK)
-        return text
+        """Mask any secret the admin typed in this session (in every spelling text may carry it:
+        URL-encoded, escaped, in a Basic-authorization header) and any password in an address."""
+        from tui.checks.engine import scrub
+
+        return scrub(text, self._secret_forms(), SECRET_MASK)
+
+    def note_address_passwords(self, value: Any) -> bool:
+        """Whether ``value`` (a text, or a list or dict of them, e.g. a parsed answers file) holds
+        an address with a password; each found is masked by scrub() from now on, also decoded."""
+        from urllib.parse import unquote
+
+        from tui.checks.engine import secret_forms
+
+        found = _address_passwords(value)
+        for written in found:
+            self._address_secrets |= secret_forms(written) | secret_forms(unquote(written))
+        return bool(found)
+
+    def scrub_value(self, value: Any) -> Any:
+        """scrub() through dicts and lists (a check's evidence, a report's data)."""
+        from tui.checks.engine import scrub_value
+
+        return scrub_value(value, self._secret_forms(), SECRET_MASK)
 
     def flush(self) -> None:
         if self.store is not None:
-            self.store.flush()
+            with self._saving():
+                self.store.flush()
 
     def close(self) -> None:
         if self.store is not None:
-            self.store.close()
+            with self._saving(closing=True):
+                self.store.close()
 
     # -- internals ---------------------------------------------------------------------------
     def _t(self, nl: str, en: str) -> str:
@@ -378,6 +457,17 @@ class Session:
         if kept:
             self._secrets.setdefault(key, {}).update(kept)
 
+    def _secret_forms(self) -> set[str]:
+        from tui.checks.engine import secret_forms
+
+        forms = set(self._address_secrets)
+        for key, secrets in self._secrets.items():
+            stored = self.state.peek(key)
+            users = [v for v in {**stored.answers, **(stored.draft or {})}.values() if isinstance(v, str)]
+            for secret in secrets.values():
+                forms |= secret_forms(secret, users)
+        return forms
+
     def _answer(self, step_id: str, field_id: str, ref: StepRef) -> Any:
         keys = [f"{step_id}@{ref.administratie}", step_id] if ref.administratie else [step_id]
         for key in keys:
@@ -405,14 +495,68 @@ class Session:
             return
         if soon:
             self.store.schedule_save(self.state)
-        else:
-            self.store.save(self.state)
+            return
+        try:
+            with self._saving():
+                self.store.save(self.state)
+        except SaveFailed:
+            self.store.schedule_save(self.state)  # written as soon as the disk lets it (at the latest: close)
+            raise
+
+    @contextmanager
+    def _saving(self, closing: bool = False) -> Iterator[None]:
+        """A failed write (full disk, read-only folder, a file held open) as one clear SaveFailed."""
+        try:
+            yield
+        except OSError as error:
+            assert self.store is not None
+            reason = describe_os_error(error, self.store.path.parent)
+            kept = self._t("de laatste wijzigingen zijn niet bewaard", "the last changes were not saved") if closing \
+                else self._t("de wijziging blijft bewaard zolang koppel draait", "the change is kept while koppel runs")
+            raise SaveFailed(self._t(
+                f"Kon de voortgang van {self.state.server} niet opslaan: {reason}. Het bestand op schijf "
+                f"is de vorige versie; {kept}.",
+                f"Could not save the progress of {self.state.server}: {reason}. The file on disk is the "
+                f"previous version; {kept}.")) from None
+
+
+def _address_passwords(value: Any) -> list[str]:
+    """Passwords written into addresses in a field value (a text or a list of them), also in the
+    scheme-less ``user:password@proxy:8080`` an admin may type in a proxy field."""
+    from tui.checks.engine import url_passwords
+
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _address_passwords(item)]
+    if isinstance(value, (list, tuple)):
+        return [found for item in value for found in _address_passwords(item)]
+    if not isinstance(value, str):
+        return []
+    text = value.strip()
+    bare = "://" not in text and not any(char.isspace() or char == "\\" for char in text)  # not a Windows path
+    return url_passwords("http://" + text if bare else text)
+
+
+def describe_os_error(error: OSError, folder: Path | None = None) -> str:
+    """One line for a file-system failure that names what the admin can act on: the file that is in
+    the way of a folder, the folder rather than a temp file koppel was writing in it."""
+    reason = error.strerror or type(error).__name__
+    where = Path(error.filename) if error.filename else None
+    if where is not None and isinstance(error, (NotADirectoryError, FileExistsError)):
+        in_the_way = next((p for p in (where, *where.parents) if p.exists() and not p.is_dir()), None)
+        if in_the_way is not None:
+            return f"{in_the_way} is a file, not a folder"
+    if where is not None and where.name.endswith(".tmp"):
+        where = where.parent  # a write in progress: the folder is what refuses it
+    if where is None:
+        where = folder
+    return f"{reason}: {where}" if where is not None else reason
 
 
 def open_session(home: str | Path | None = None, server: str | None = None, *, read_only: bool = False,
                  lang: str | None = None, playbook_path: str | Path | None = None) -> Session:
     """Resolve paths, load the playbook, open the server's state (taking its lock): the one road
-    the CLI, the app and the tests take. Raises PlaybookError, BadServerName, StateInUse."""
+    the CLI, the app and the tests take. Raises PlaybookError, BadServerName, StateInUse,
+    StateUnavailable (the folder cannot be used) and SaveFailed (the state cannot be written)."""
     from tui.playbook.loader import load_builtin, load_playbook
     from tui.state.paths import default_server, koppel_home, log_dir, safe_server_name
     from tui.state.store import StateStore
@@ -420,9 +564,21 @@ def open_session(home: str | Path | None = None, server: str | None = None, *, r
     playbook = load_playbook(Path(playbook_path)) if playbook_path else load_builtin()
     name = safe_server_name(server) if server is not None else default_server()
     root = koppel_home(home)
-    store = StateStore(root, name, read_only=read_only, app_version=__version__)
-    state = store.open()
+    try:
+        log_path = log_dir(root) / f"{name}.log"
+        store = StateStore(root, name, read_only=read_only, app_version=__version__)
+        if not read_only and store.exists() and not os.access(store.path, os.W_OK):
+            # said now, not at the first save; POSIX would even replace it (a rename ignores the mode)
+            raise StateUnavailable(f"the state of server {name} cannot be changed: {store.path} is read-only")
+        state = store.open()
+    except OSError as error:
+        raise StateUnavailable(f"cannot use koppel's folder {root} for server {name}: "
+                               f"{describe_os_error(error, root)}") from None
     if not state.playbook_id:
         state.playbook_id = playbook.id
-    return Session(playbook, state, store, lang=default_lang(lang or state.lang),
-                   log_path=log_dir(root) / f"{name}.log")
+    try:
+        return Session(playbook, state, store, lang=default_lang(lang or state.lang), log_path=log_path)
+    except SaveFailed:  # recording an interrupted run: the lock must not outlive this failure
+        with suppress(OSError):
+            store.close()
+        raise

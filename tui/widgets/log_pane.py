@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Log, Static
 
 from tui.checks.base import LogLine, Progress
+from tui.ui_text import t
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -66,14 +67,18 @@ class LogPane(Vertical):
     LogPane > #log-progress.-shown { display: block; }
     LogPane > Log { height: 10; border: round $border-blurred; background: $surface; }
     LogPane > Log:focus { border: round $border; }
+    LogPane > #log-empty { color: $text-muted; text-style: italic; display: none; }
+    LogPane.-empty > #log-empty { display: block; }
+    LogPane.-empty > Log { display: none; }
     """
 
-    def __init__(self, run: CheckRun | None, tail: list[str], *, ascii_mode: bool = False,
+    def __init__(self, run: CheckRun | None, tail: list[str], *, ascii_mode: bool = False, lang: str = "nl",
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.run = run
         self.tail = tail
         self.ascii_mode = ascii_mode
+        self.lang = lang
         self._drawn = 0
         self._progress: Progress | None = None
         self._timer: Timer | None = None
@@ -81,6 +86,7 @@ class LogPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="log-progress", markup=False)
         yield Log(max_lines=MAX_LINES, id="log")
+        yield Static(t("log.empty", self.lang), id="log-empty", markup=False)
 
     def on_mount(self) -> None:
         log = self.query_one(Log)
@@ -93,6 +99,8 @@ class LogPane(Vertical):
         self._show_progress()
         if self.run.active:
             self._timer = self.set_interval(FRAME, self.flush)
+        else:
+            self._show_if_empty()
 
     def flush(self) -> None:
         """Draw what arrived since the last frame (at most the bounded tail) in one batch."""
@@ -108,6 +116,11 @@ class LogPane(Vertical):
         if not run.active and self._timer is not None:
             self._timer.stop()
             self._timer = None
+            self._show_if_empty()
+
+    def _show_if_empty(self) -> None:
+        """A finished run that wrote nothing: one quiet line instead of an empty box of ten."""
+        self.set_class(self.run is not None and self.run.total == 0, "-empty")
 
     def _show_progress(self) -> None:
         progress = self.run.progress if self.run else None

@@ -249,14 +249,12 @@ class StepDetail(VerticalScroll, can_focus=True):
             return
         run = self.runs.get(key)
         running = run is not None and run.active
-        with Horizontal(classes="buttons"):
-            label = "detail.rerun_button" if entry.result or status == "interrupted" else "detail.run_button"
-            yield Button(t(label, lang), id="run", compact=True, disabled=running or status == "blocked")
-            if running:
-                yield Button(t("detail.cancel_button", lang), id="cancel", compact=True, variant="warning")
+        # the last result first (what the admin comes back for), then the parameters, the button under them
         result = entry.result
         if result is not None and not running:
-            text = f"{t('detail.last_result', lang)}: {result.status.upper()}  {result.message}"
+            # an interrupted run left no result of its own: what shows is the run before it
+            heading = "detail.previous_result" if status == "interrupted" else "detail.last_result"
+            text = f"{t(heading, lang)}: {t(f'result.{result.status}', lang)}  {result.message}"
             if result.hint:
                 text += f"\n{result.hint}"
             if result.status == "na":
@@ -264,8 +262,13 @@ class StepDetail(VerticalScroll, can_focus=True):
             yield Static(Content(text), id="result", classes=f"-{result.status}")
         if step.fields:  # a check's fields are its parameters
             yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode, id="form")
+        with Horizontal(classes="buttons"):
+            label = "detail.rerun_button" if entry.result or status == "interrupted" else "detail.run_button"
+            yield Button(t(label, lang), id="run", compact=True, disabled=running or status == "blocked")
+            if running:
+                yield Button(t("detail.cancel_button", lang), id="cancel", compact=True, variant="warning")
         if run is not None or entry.log_tail:
-            yield LogPane(run, list(entry.log_tail), ascii_mode=self.ascii_mode, id="log-pane")
+            yield LogPane(run, list(entry.log_tail), ascii_mode=self.ascii_mode, lang=lang, id="log-pane")
 
     # -- what the admin does -------------------------------------------------------------
     def focus_first(self) -> None:

@@ -6,15 +6,17 @@ submits through the session. Secret fields are masked and their values never lea
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from tui.playbook.model import FormField, Step
 from tui.playbook.rules import Finding, validate_field
@@ -47,6 +49,23 @@ class MaskedInput(Input):
         if self.password and self.ascii_mode:
             return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
         return super()._value
+
+
+class ListInput(Input):
+    """A list field: a pasted column (one name a line) arrives whole, comma-separated.
+    Textual's Input keeps only the first line of a paste."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        items = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if len(items) < 2:
+            return  # one line: Input's own paste
+        event.prevent_default()
+        event.stop()
+        text = ", ".join(items)
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
 
 
 class FieldRow(Vertical):
@@ -88,16 +107,24 @@ class FieldRow(Vertical):
             yield MaskedInput(text, placeholder=f.placeholder, password=True, compact=True, id=widget_id,
                               select_on_focus=False, ascii_mode=self.ascii_mode)
         else:
-            yield Input(text, placeholder=f.placeholder, compact=True, id=widget_id, select_on_focus=False)
+            kind = ListInput if f.type == "list" else Input
+            yield kind(text, placeholder=f.placeholder, compact=True, id=widget_id, select_on_focus=False)
         if f.help:
             yield Static(Content(f.help.get(lang)), classes="field-help")
         yield Static("", classes="field-message")
 
     def on_mount(self) -> None:
+        for overlay in self.query(SelectOverlay):  # its footer key says "Dismiss menu", in English
+            keys = overlay._bindings.key_to_bindings
+            keys["escape"] = [replace(b, description=t("key.close", self.lang)) for b in keys.get("escape", [])]
         if self.ascii_mode:
             for arrow, text in ((".down-arrow", "v"), (".up-arrow", "^")):
                 for static in self.query(arrow).results(Static):
                     static.update(text)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Tab onto a field: its help and message under it come into view too, not just the input."""
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     def raw(self) -> str:
         widget = self.query_one(f"#field-{self.field.id}")

@@ -1,0 +1,204 @@
+"""What an admin met walking the whole checklist by keyboard at 80x24, each pinned by a test."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual import events
+from textual.command import CommandList, SearchIcon
+from textual.widgets import Button, Input, OptionList, Select
+
+from tests import ui_flood_check
+from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle
+from tui.checks import registry
+from tui.checks.base import CheckResult
+from tui.widgets.log_pane import LogPane
+from tui.widgets.step_form import FieldRow
+
+FLOOD_STEP = "vooraf.visma_bereikbaar"
+
+
+@pytest.fixture
+def hang(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
+    monkeypatch.setattr(ui_flood_check, "MODE", "hang")
+    monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
+
+
+def finish_prerequisites(app) -> None:
+    app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Business", "module_autoreport": "ja"})
+
+
+async def test_space_on_a_done_step_is_shown_as_reopen() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        finish_prerequisites(app)
+        await settle(pilot)
+        app.session.confirm("vooraf.gateway_download")
+        app.main_screen.goto("vooraf.gateway_download")
+        await settle(pilot)
+        assert footer_keys(app)["space"] == ("Heropenen", False)
+        await pilot.press("space")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"  # the reopen question, as the footer said
+
+
+async def test_a_checks_fields_come_before_its_run_button() -> None:
+    """Fill in, then run: tab from the last field lands on the button, not back in the list."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        finish_prerequisites(app)
+        await settle(pilot)
+        app.main_screen.goto("vooraf.licentie")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "field-pad"
+        await pilot.press("tab")
+        await settle(pilot)
+        assert isinstance(app.focused, Button) and app.focused.id == "run"
+
+
+async def test_tab_onto_a_field_brings_its_message_into_view() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.session.save_draft("wizard.communicatie", {"acs_host": "127.0.0.1", "acs_poort": "70000"})
+        app.main_screen.goto("wizard.communicatie")
+        await settle(pilot)
+        await pilot.press("enter", "tab")
+        await settle(pilot, 5)
+        row = app.screen.query_one("#row-acs_poort", FieldRow)
+        message = row.query_one(".field-message")
+        assert "70000" in str(message.render())
+        detail = app.main_screen.detail
+        assert message.region.y + message.region.height <= detail.content_region.bottom, \
+            "the port's error is below the visible part of the step"
+
+
+async def test_a_check_without_output_shows_one_quiet_line_not_an_empty_box() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        finish_prerequisites(app)
+        await settle(pilot)
+        app.main_screen.goto("vereisten.versie")
+        await settle(pilot)
+        await pilot.press("r")
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            if app.session.status("vereisten.versie") == "done":
+                break
+        await settle(pilot, 5)
+        pane = app.screen.query_one(LogPane)
+        assert pane.has_class("-empty")
+        assert any("geen uitvoer" in line for line in screen_lines(app))
+        assert pane.region.height == 1
+
+
+async def test_a_cancelled_check_says_so_and_the_old_result_is_marked_as_older(hang) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.session.mark_running(FLOOD_STEP)
+        app.session.record_result(FLOOD_STEP, CheckResult(status="ok", message="bereikbaar"), [])
+        app.main_screen.goto(FLOOD_STEP)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("escape")
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            if not app.main_screen.runs[FLOOD_STEP].active:
+                break
+        await settle(pilot, 5)
+        assert app.session.status(FLOOD_STEP) == "interrupted"
+        text = "\n".join(screen_lines(app))
+        assert "liep toen koppel stopte" not in text
+        assert "geannuleerd" in str(app.screen.query_one(".state-warn").render())
+        result = str(app.screen.query_one("#result").render())
+        assert result.startswith("Resultaat van de uitvoering daarvoor: OK")
+
+
+async def test_result_status_in_the_admins_language() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.session.mark_running("wizard.communicatie_dienst")
+        app.session.record_result("wizard.communicatie_dienst",
+                                  CheckResult(status="na", message="Niet van toepassing hier."), [])
+        app.main_screen.goto("wizard.communicatie_dienst")
+        await settle(pilot)
+        result = str(app.screen.query_one("#result").render())
+        assert result.startswith("Laatste resultaat: N.V.T.") and " NA " not in result
+
+
+async def palette_prompts(pilot) -> list[str]:
+    await pilot.press("ctrl+p")
+    await settle(pilot, 6)
+    options = pilot.app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_palette_speaks_dutch_and_offers_only_what_applies() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto("vereisten.editie")  # a form: nothing to run, confirm or cancel
+        await settle(pilot)
+        prompts = await palette_prompts(pilot)
+        assert app.screen.query_one(Input).placeholder == "Zoek een opdracht of stap..."
+        for absent in ("Annuleren", "Gereed", "Uitvoeren", "Heropenen"):
+            assert not any(p.startswith(absent) for p in prompts), absent
+        assert any(p.startswith("Volgende open") for p in prompts)
+        assert not {"Keys", "Maximize", "Quit the application"} & set(prompts), "Textual's English commands"
+
+
+async def test_palette_in_ascii_mode_has_no_emoji_nor_block_rules() -> None:
+    app = make_app(ascii_mode=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette_prompts(pilot)
+        assert app.screen.query_one(SearchIcon).icon == ">"
+        rules = [line for line in screen_lines(app) if "▔" in line or "▁" in line]
+        assert rules == []
+
+
+async def test_a_tiny_terminal_still_says_how_to_quit() -> None:
+    app = make_app()
+    async with app.run_test(size=(20, 5)) as pilot:
+        await settle(pilot)
+        text = "".join(screen_lines(app))
+        assert "Ctrl+Q" in text
+
+
+async def test_pasting_a_column_of_names_keeps_every_name() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.session.state.cursor = None
+        app.main_screen.goto("autoreport.administraties")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-administraties"
+        field.post_message(events.Paste("Demo BV\r\nTest BV\n\nHolding BV\n"))
+        await settle(pilot)
+        assert field.value == "Demo BV, Test BV, Holding BV"
+
+
+async def test_an_open_choice_list_says_close_in_dutch() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto("vereisten.editie")
+        await settle(pilot)
+        await pilot.press("enter", "tab")
+        await settle(pilot)
+        assert isinstance(app.focused, Select)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, OptionList)
+        assert footer_keys(app)["esc"][0] == "Sluiten"
+        assert not messages(app)
