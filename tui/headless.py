@@ -64,9 +64,6 @@ def dispatch(args: argparse.Namespace) -> int:
 
 _ascii_requested = False  # --ascii on the command line, set by dispatch
 
-MARKS = {"ok": ("✔", "[ok]"), "warn": ("⚠", "[warn]"), "fail": ("✖", "[FAIL]"), "na": ("–", "[n/a]"),
-         "done": ("✔", "[x]"), "skipped": ("–", "[-]"), "failed": ("✖", "[!]"), "todo": ("·", "[ ]"),
-         "running": ("▶", "[>]"), "interrupted": ("↯", "[~]"), "blocked": ("⧗", "[#]")}
 _LOOKALIKES = {"–": "-", "—": "-", "‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "…": "...",
                "•": "*", "·": "*", "→": "->", "←": "<-", "×": "x", "€": "EUR"}
 LOOKALIKE_ERRORS = "koppel-lookalike"
@@ -115,8 +112,9 @@ def plain_console(explicit: bool = False) -> bool:
 
 
 def mark(status: str) -> str:
-    fancy, plain = MARKS.get(status, ("?", "[?]"))
-    return plain if plain_console() else fancy
+    from tui.marks import mark as status_mark
+
+    return status_mark(status, plain_console())
 
 
 def print_json(data: Any) -> None:

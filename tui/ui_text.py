@@ -1,28 +1,15 @@
-"""The app's own words in Dutch and English, and the status marks (Unicode and ASCII).
+"""The app's own words in Dutch and English (the status marks live in tui.marks).
 
 Playbook texts come from the playbook (``Text.get(lang)``); AccountView menu paths stay Dutch.
 """
 
 from __future__ import annotations
 
+from tui.marks import mark
+
+__all__ = ["STATUSES", "TEXT", "mark", "t"]
+
 STATUSES = ("todo", "running", "done", "failed", "skipped", "interrupted", "blocked")
-
-# (unicode, ascii) per status; the ASCII marks are the ones named in the README
-STATUS_MARKS: dict[str, tuple[str, str]] = {
-    "todo": ("○", "[ ]"),
-    "running": ("◔", "[>]"),
-    "done": ("✔", "[x]"),
-    "failed": ("✘", "[!]"),
-    "skipped": ("↷", "[-]"),
-    "interrupted": ("↯", "[~]"),
-    "blocked": ("⊘", "[#]"),
-}
-
-
-def mark(status: str, ascii_mode: bool) -> str:
-    unicode_mark, ascii_mark = STATUS_MARKS.get(status, STATUS_MARKS["todo"])
-    return ascii_mark if ascii_mode else unicode_mark
-
 
 TEXT: dict[str, tuple[str, str]] = {
     # statuses
