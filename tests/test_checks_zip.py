@@ -48,6 +48,25 @@ def symlink_entry(name: str, link_target: str) -> tuple[zipfile.ZipInfo, bytes]:
 # ---------------------------------------------------------------- a good zip
 
 
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(0, "0 bytes"), (1, "1 byte"), (202, "202 bytes"), (27_000, "27 kB"), (999_499, "999 kB"),
+     (999_999, "1.0 MB"), (4_194_506, "4.2 MB"), (2 * 1024**3, "2.1 GB")],
+)
+def test_sizes_read_as_people_write_them(size: int, shown: str) -> None:
+    assert gateway_zip.format_size(size) == shown
+
+
+@pytest.mark.parametrize(("lang", "files"), [("nl", "1 bestand (202 bytes) uitgepakt in "), ("en", "1 file (202 bytes) unpacked in ")])
+async def test_the_message_counts_one_file_and_a_small_size_properly(tmp_path: Path, lang: str, files: str) -> None:
+    zip_path = make_zip(tmp_path / "opg_Installer.zip", [("setup.exe", SETUP)])
+    result = await gateway_zip.run(gateway_zip.Params(zip=str(zip_path)), CheckContext(lang=lang))
+    assert result.status == "ok" and result.message.startswith(files), result.message
+    more = make_zip(tmp_path / "more.zip", good_entries())
+    result = await gateway_zip.run(gateway_zip.Params(zip=str(more)), CheckContext(lang=lang))
+    assert result.message.startswith({"nl": "6 bestanden (4.2 MB) uitgepakt in ", "en": "6 files (4.2 MB) unpacked in "}[lang])
+
+
 def test_good_zip_is_extracted_with_progress(tmp_path: Path) -> None:
     zip_path = make_zip(tmp_path / "opg_Installer.zip", good_entries())
     target = tmp_path / "out" / "opg_Installer"

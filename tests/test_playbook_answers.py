@@ -146,6 +146,8 @@ def test_secrets_are_refused_on_import(playbook) -> None:
         ("steps = 3\n", "steps: verwacht tabellen"),
         ('administratie = ["Demo"]\n', "administratie: onbekende sleutel (did you mean 'administraties'?)"),
         ('[steps."wizard.beheerder"]\nemail = "a@b.nl\n', "regel 2, kolom "),
+        # a document that ends too soon: tomllib names no line, koppel points at where it runs out
+        ('[steps."wizard.beheerder"]\nemail = [\n\n', "regel 2, kolom 10: geen geldige TOML: Invalid value at end of document"),
     ],
 )
 def test_import_problems_are_located(playbook, text: str, expected: str) -> None:

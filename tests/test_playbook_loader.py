@@ -157,6 +157,21 @@ def test_toml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     assert problem.startswith(f"line {line}, column 17: TOML syntax error: ")
 
 
+@pytest.mark.parametrize(
+    ("end", "column", "message"),
+    [("broken = [1,\n  2,\n\n", 5, "Invalid value at end of document"),
+     ('broken = "no end', 17, "Unterminated string at end of document"),
+     ("[broken", 8, "Expected ']' at the end of a table declaration at end of document")],
+)
+def test_toml_syntax_error_at_the_end_of_the_document_is_located(
+    tmp_path: Path, end: str, column: int, message: str
+) -> None:
+    # tomllib gives no line for these: the location is where the document's content runs out
+    [problem] = problems_of(tmp_path, BASE + end)
+    line = BASE.count("\n") + 1 + end.rstrip().count("\n")
+    assert problem == f"line {line}, column {column}: TOML syntax error: {message}"
+
+
 def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
     with pytest.raises(PlaybookError, match="cannot read the file"):
         load_playbook(tmp_path / "missing.toml")

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from tui.playbook.loader import load_builtin
-from tui.playbook.model import CheckRef, Text
+from tui.playbook.model import CheckRef, FormField, Playbook, Text
 
 
 def answers_lookup(answers: dict[str, dict[str, Any]]):
@@ -74,6 +74,22 @@ def test_references_inside_text_lists_and_the_administratie() -> None:
 def test_text_falls_back_to_dutch() -> None:
     assert Text.model_validate("Kies OK.").get("en") == "Kies OK."
     assert Text(nl="Kies OK.", en="Choose OK.").get("en") == "Choose OK."
+
+
+def test_product_and_placeholders_follow_the_language() -> None:
+    playbook = load_builtin()
+    assert playbook.product.get("nl") == "AccountView 9.8 en hoger"  # the note's "Product:" line
+    assert playbook.product.get("en") == "AccountView 9.8 and later"
+    placeholders = {f.id: f.placeholder for step in playbook.steps() for f in step.fields}
+    assert placeholders["proxy"].get("en") == "http://proxy.company.local:8080"
+    dutch_words = ("bedrijf", " en ", "hoger")
+    english = [text.get("en") for text in placeholders.values()]
+    assert [text for text in english if any(word in text for word in dutch_words)] == []
+    # a plain string (an example that reads the same in both languages) still loads, and so does none
+    field = FormField.model_validate({"id": "v", "label": "Versie", "placeholder": "9.8"})
+    assert field.placeholder.get("en") == field.placeholder.get("nl") == "9.8"
+    assert FormField(id="v", label="V").placeholder.get("en") == ""
+    assert Playbook(id="p", title="P", sections=[]).product.get("en") == ""
 
 
 def test_loading_the_playbook_imports_no_check_module_and_no_textual() -> None:

@@ -99,7 +99,7 @@ def playbook() -> Playbook:
 
 
 def _texts(playbook: Playbook) -> list[Text]:
-    texts: list[Text | None] = [playbook.title, playbook.intro, playbook.outro]
+    texts: list[Text | None] = [playbook.title, playbook.product, playbook.intro, playbook.outro]
     for section in playbook.sections:
         texts += [section.title, section.intro]
         for step in section.steps:
@@ -179,7 +179,7 @@ def test_every_paragraph_of_the_note_is_in_an_intro_or_outro(note: Note, playboo
 
 def test_every_heading_of_the_note_is_a_title_or_intro(note: Note, playbook: Playbook) -> None:
     dutch = _all_dutch(playbook)
-    support = {f"Support ID: {playbook.source}", f"Product: {playbook.product}"}
+    support = {f"Support ID: {playbook.source}", f"Product: {playbook.product.nl}"}
     # "Inleiding" is the heading of the playbook's intro itself
     missing = [h for h in note.headings if h not in dutch and h not in support and h != "Inleiding"]
     assert missing == []

@@ -67,6 +67,19 @@ def test_version_messages_of_the_rule() -> None:
     assert unreadable.startswith("'9,8' is geen versienummer zoals 9.8 of 10.1.")
 
 
+def test_version_min_does_not_repeat_the_fields_help() -> None:
+    # the form shows the help "U vindt de versie in AccountView via Help > Info." right above the error
+    step = builtin_step("vereisten.editie")
+    versie = step.field("versie")
+    assert versie is not None and versie.help is not None
+    for lang, too_old in (("nl", "AccountView 9.7 is te oud: minimaal 9.8 is nodig. Vraag de update aan."),
+                          ("en", "AccountView 9.7 is too old: at least 9.8 is required. Request the update.")):
+        assert "Help > Info" in versie.help.get(lang)
+        assert [f.message for f in validate_field(step, "versie", "9.7", {}, lang)] == [too_old]
+    assert [f.message for f in validate_field(step, "versie", "9,8", {}, "nl")] == [
+        "'9,8' is geen versienummer zoals 9.8 of 10.1."]
+
+
 @pytest.mark.parametrize("raw", ["Team", "Business", "business", "AccountView Business", "AccountView Team"])
 def test_edition_accepts_team_and_business(raw: str) -> None:
     assert findings_for(one_field_step(rule="edition"), raw) == []
@@ -161,6 +174,7 @@ def test_blk_only_after_the_opening_balance(beginbalans: Any, blk: Any, ok: bool
     if not ok:
         [finding] = findings
         assert finding.field == "blk_gedemarkeerd" and "nadat de beginbalans is overgenomen" in finding.message
+        assert "(kies eerst 'ja' bij 'De beginbalans is overgenomen')" in finding.message  # a ja/nee choice, no box
 
 
 @pytest.mark.parametrize(
@@ -184,7 +198,7 @@ def test_required_if_sso() -> None:
     _, findings = validate_values(step, {**base, "sso": "ja", "voornaam": "Jan"}, "en")
     assert [(f.field, f.level) for f in findings] == [("achternaam", "error")]
     assert findings[0].message == (
-        "Required when 'De huidige AccountView-gebruiker ook koppelen aan deze beheerder (Single Sign On)' is filled in or ticked."
+        "Required when 'De huidige AccountView-gebruiker ook koppelen aan deze beheerder (Single Sign On)' is filled in or set to 'yes'."
     )
     assert validate_values(step, {**base, "sso": True, "voornaam": "Jan", "achternaam": "Jansen"}, "nl")[1] == []
 
@@ -234,6 +248,26 @@ def test_url_accepts(raw: str) -> None:
 @pytest.mark.parametrize("raw", ["ftp://proxy", "proxy:8080", "http://", "http://bad host", "http://proxy:99999", "www.visma.com"])
 def test_url_rejects(raw: str) -> None:
     assert len(errors(findings_for(one_field_step(rule="url"), raw))) == 1
+
+
+@pytest.mark.parametrize("raw", ["http://jan:Geheim123@proxy:8080", "https://:Geheim123@proxy.bedrijf.local",
+                                 "http://svc:Geh%40eim123@10.0.0.1:3128/"])
+def test_url_refuses_a_password_without_quoting_it(raw: str) -> None:
+    for lang, words in (("nl", "Laat het wachtwoord weg"), ("en", "Leave the password out")):
+        [message] = errors(findings_for(one_field_step(rule="url"), raw, lang))
+        assert words in message and "Geh" not in message and "proxy" not in message
+
+
+def test_url_with_only_a_user_name_is_fine() -> None:
+    assert findings_for(one_field_step(rule="url"), "http://jan@proxy:8080") == []
+
+
+def test_the_live_check_of_the_proxy_field_refuses_a_password() -> None:
+    step = builtin_step("vooraf.visma_bereikbaar")
+    [finding] = validate_field(step, "proxy", "http://jan:Geheim123@proxy.bedrijf.local:8080", {}, "nl")
+    assert finding.level == "error" and "Geheim123" not in finding.message
+    [finding] = validate_field(step, "extra_urls", "https://a.example, https://u:Geheim123@b.example", {}, "en")
+    assert finding.level == "error" and "Geheim123" not in finding.message
 
 
 def test_url_rule_judges_every_item_of_a_list() -> None:
@@ -291,9 +325,12 @@ def test_choice_is_case_insensitive_and_canonical() -> None:
     assert errors(findings) == ["'Alles' is geen keuze uit: Alle administraties, Huidige administratie."]
 
 
-def test_required_bool_must_be_ticked() -> None:
+def test_required_bool_asks_to_choose_yes() -> None:
+    # the form offers ja/nee (yes/no) to choose from, not a box to tick
     step = one_field_step("bool", required=True)
-    assert errors(findings_for(step, "nee")) == ["Markeer dit om verder te gaan."]
+    for raw in ("nee", ""):
+        assert errors(findings_for(step, raw)) == ["Kies 'ja' om verder te gaan."]
+        assert errors(findings_for(step, raw, "en")) == ["Choose 'yes' to continue."]
     assert errors(findings_for(step, "ja")) == []
 
 

@@ -234,7 +234,7 @@ def test_an_address_password_typed_in_any_stored_field_is_refused_and_masked(kop
         for typed in (f"http://{USER}:{encoded}@proxy:8080", f"{USER}:{encoded}@proxy.local:3128"):
             findings = session.submit(STEP, {"proxy": typed})
             assert any(f.field == "proxy" and "Laat het wachtwoord weg" in f.message for f in findings)
-            assert not any(leaks(f.message) for f in findings)  # the url rule quotes the value it refuses
+            assert not any(leaks(f.message) for f in findings)  # no message may quote the refused address
             assert "********@proxy" in session.step_state(STEP).draft["proxy"]
             # once seen, the password is masked wherever it shows up, in any spelling
             assert session.scrub(f"log: {PASSWORD} {quote(PASSWORD, safe='')}") == "log: ******** ********"

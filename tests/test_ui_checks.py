@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 from textual import events
 from textual.widgets import Log
 
 from tests import ui_flood_check
-from tests.ui_helpers import current_key, footer_keys, make_app, messages, settle
+from tests.ui_helpers import current_key, footer_keys, make_app, messages, settle, wait_until
 from tui.checks import registry
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
@@ -21,15 +18,6 @@ def flood(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
     monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
     return ui_flood_check
-
-
-async def wait_until(pilot, condition, timeout: float = 5.0) -> float:
-    """Poll without Pilot's wait-for-idle (never idle during a flood); returns the seconds it took."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, "timed out"
-        await asyncio.sleep(0.005)
-    return time.monotonic() - started
 
 
 def send_key(app, key: str) -> None:

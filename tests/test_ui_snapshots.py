@@ -61,3 +61,15 @@ def test_blocked_step_greys_out_run_and_done(snap_compare) -> None:
 
 def test_first_visit_shows_the_introduction(snap_compare) -> None:
     assert snap_compare(make_app(first_visit=True), terminal_size=(80, 24))
+
+
+def test_a_failed_save_marks_the_header(snap_compare) -> None:
+    async def fail_a_save(pilot) -> None:
+        from tui.state.session import SaveFailed
+
+        pilot.app.main_screen.save_failed(SaveFailed(
+            "Kon de voortgang van srv01 niet opslaan: No space left on device: /var/koppel/state. "
+            "Het bestand op schijf is de vorige versie; de wijziging blijft bewaard zolang koppel draait."))
+        await pilot.pause()
+
+    assert snap_compare(seeded(), terminal_size=(80, 24), run_before=fail_a_save)

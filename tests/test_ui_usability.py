@@ -10,7 +10,7 @@ from textual.command import CommandList, SearchIcon
 from textual.widgets import Button, Input, OptionList, Select
 
 from tests import ui_flood_check
-from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle
+from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle, wait_until
 from tui.checks import registry
 from tui.checks.base import CheckResult
 from tui.widgets.log_pane import LogPane
@@ -202,3 +202,89 @@ async def test_an_open_choice_list_says_close_in_dutch() -> None:
         assert isinstance(app.focused, OptionList)
         assert footer_keys(app)["esc"][0] == "Sluiten"
         assert not messages(app)
+
+
+async def test_a_password_typed_into_an_address_never_shows_in_its_message() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto(FLOOD_STEP)
+        await settle(pilot)
+        await pilot.press("enter", "tab")  # past the extra addresses, to the proxy
+        await settle(pilot)
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-proxy"
+        await pilot.press(*"jan:Geheim99@proxy:8080")  # no scheme: the url rule quotes what was typed
+        await settle(pilot, 5)
+        message = str(app.screen.query_one("#row-proxy .field-message").render())
+        assert "jan:********@proxy:8080" in message and "wachtwoord weg" in message
+        rows = [y for y, line in enumerate(screen_lines(app)) if "Geheim99" in line]
+        assert rows == [field.region.y], "the password shows outside the field it is typed in"
+
+
+async def test_with_every_step_done_next_open_is_greyed_out_and_says_so() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        session = app.session
+        last = "vooraf.gateway_download"  # a manual step: space makes it done
+        for ref in session.refs():
+            if ref.key != last:
+                session.state.step(ref.key).status = "done"
+        await settle(pilot)
+        app.main_screen.goto(last)
+        await settle(pilot)
+        assert footer_keys(app)["n"] == ("Volgende open", False)
+        await pilot.press("space")
+        await settle(pilot)
+        assert session.progress()[0] == session.progress()[1]
+        assert footer_keys(app)["n"] == ("Volgende open", True)
+        await pilot.press("n")
+        await settle(pilot)
+        assert messages(app)[-1] == "Alle stappen zijn gereed."
+        assert not any(p.startswith("Volgende open") for p in await palette_prompts(pilot))
+
+
+async def test_a_finished_check_keeps_the_step_where_it_was_scrolled_and_shows_its_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
+    monkeypatch.setattr(ui_flood_check, "MODE", "na")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto(FLOOD_STEP)
+        await settle(pilot)
+        detail = app.main_screen.detail
+        detail.focus()
+        await pilot.press("end")  # down at the fields and the button
+        await settle(pilot)
+        assert detail.scroll_y > 0
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not app.main_screen.runs[FLOOD_STEP].active)
+        await settle(pilot, 5)
+        assert detail.scroll_y > 0, "back at the top of the step"
+        result = app.screen.query_one("#result")
+        assert detail.content_region.y <= result.region.y < detail.content_region.bottom
+        assert any("N.V.T." in line for line in screen_lines(app))
+
+
+async def test_a_long_log_line_wraps_in_the_pane_and_help_says_so() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        long_line = "GET https://connect.visma.com/.well-known/openid-configuration: " \
+                    "SSL: CERTIFICATE_VERIFY_FAILED unable to get local issuer certificate (_ssl.c:1006) EINDE"
+        app.session.mark_running(FLOOD_STEP)
+        app.session.record_result(FLOOD_STEP, CheckResult(status="fail", message="mislukt"), ["kort", long_line])
+        app.main_screen.goto(FLOOD_STEP)
+        await settle(pilot)
+        log = app.screen.query_one("#log")
+        log.focus()
+        await settle(pilot, 5)
+        text = "\n".join(screen_lines(app))
+        assert "EINDE" in text and "_ssl.c:1006" in text, "the end of the line is cut off"
+        assert log.max_scroll_x == 0  # nothing to scroll sideways for
+        assert len(log.lines) > 3 and "".join(log.lines[1:]).replace(" ", "") == long_line.replace(" ", "")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "lange regel loopt door" in "\n".join(screen_lines(app))

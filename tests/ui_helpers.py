@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -36,6 +38,16 @@ def freeze_state(app: KoppelApp, hours_ago: int = 3, by: str = "admin@srv01") ->
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.pause()
+
+
+async def wait_until(pilot: Pilot, condition: Any, timeout: float = 5.0) -> float:
+    """Poll without Pilot's wait-for-idle (never idle while a check floods its log); returns the
+    seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, "timed out"
+        await asyncio.sleep(0.005)
+    return time.monotonic() - started
 
 
 def current_key(app: KoppelApp) -> str | None:
@@ -118,7 +130,8 @@ def seed_progress(app: KoppelApp) -> None:
          "DNS connect.visma.com -> 20.50.2.14",
          "TCP 20.50.2.14:443 verbinden ...",
          "TCP 20.50.2.14:443: verbinding geweigerd (na 0,2 s)",
-         "GET https://connect.visma.com/.well-known/openid-configuration: mislukt",
+         "GET https://connect.visma.com/.well-known/openid-configuration: mislukt (geen verbinding met "
+         "20.50.2.14:443; controleer firewall en proxy)",
          "conclusie: deze server bereikt Visma Connect niet"])
     session.save_draft("vooraf.licentie", {"pad": "C:\\Users\\beheer\\Downloads\\licentie.pdf"})
     session.set_cursor("vooraf.visma_bereikbaar")

@@ -18,9 +18,11 @@ from textual.widgets import Input, Log, Select, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import KoppelCommands, KoppelPalette
+from tui.headless import EXIT_PROBLEM
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.state.session import SessionError
 from tui.ui_text import t
 from tui.widgets.scrollbar import ModeAwareScrollBarRender
 from tui.widgets.step_form import FieldRow
@@ -69,6 +71,7 @@ class KoppelApp(App[None]):
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.log_file = log_file
         self._closed = False
+        self._quit_anyway = False  # a quit refused for a failed save: the next one leaves regardless
         if lang:
             session.lang = lang
         self.set_reactive(KoppelApp.lang, session.lang)
@@ -100,23 +103,48 @@ class KoppelApp(App[None]):
             self.pop_screen()
 
     async def action_quit(self) -> None:
+        """Save and leave; when the save fails (a full disk) stay, once, so the admin can make room."""
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 await screen.cancel_all()
-        self.close_session()
-        self.exit()
+        if not self._quit_anyway:
+            try:
+                self.session.flush()
+            except SessionError as error:
+                self._quit_anyway = True
+                self._save_failed(error, t("msg.quit_unsaved", self.lang))
+                return
+        error = self.close_session()
+        self.exit(return_code=EXIT_PROBLEM if error else 0, message=str(error) if error else None)
 
     def on_unmount(self) -> None:
-        self.close_session()
+        self.close_session()  # a failure here (a hang-up) has no screen left to be shown on
 
-    def close_session(self) -> None:
-        if not self._closed:
-            self._closed = True
+    def close_session(self) -> SessionError | None:
+        """Write what is pending and release the state; the failure, if the last write failed."""
+        if self._closed:
+            return None
+        self._closed = True
+        try:
             self.session.close()
+        except SessionError as error:
+            return error
+        return None
+
+    def _save_failed(self, error: SessionError, then: str = "") -> None:
+        main = self.main_screen
+        if main is not None:
+            main.save_failed(error, then)
+        else:
+            self.notify(f"{error}\n{then}".strip(), severity="error", timeout=20)
 
     def action_help_quit(self) -> None:
         """Ctrl+C never kills koppel: it saves now and says how to quit."""
-        self.session.flush()
+        try:
+            self.session.flush()
+        except SessionError as error:
+            self._save_failed(error)
+            return
         self.notify(t("msg.quit_hint", self.lang), timeout=4)
 
     @on(Worker.StateChanged)

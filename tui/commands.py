@@ -31,11 +31,10 @@ class KoppelCommands(Provider):
         main = app.main_screen
         commands: list[Command] = []
         if main is not None:
-            commands += [
-                (t("key.next", lang), "n", main.action_next_open),
-                (t("key.prev", lang), "p", partial(main.action_next_open, True)),
-                (t("cmd.run_all", lang), t("cmd.run_all.help", lang), app.action_run_all),
-            ]
+            if app.session.next_open(main.key) is not None:  # with every step done there is none
+                commands += [(t("key.next", lang), "n", main.action_next_open),
+                             (t("key.prev", lang), "p", partial(main.action_next_open, True))]
+            commands.append((t("cmd.run_all", lang), t("cmd.run_all.help", lang), app.action_run_all))
             # asked with the list focused: what the step allows, not what the focused field hides
             commands += [(t(text, lang), key, getattr(main, f"action_{action}"))
                          for text, key, action in STEP_COMMANDS if main.step_action_applies(action)]

@@ -90,6 +90,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "detail.choose": ("Kies...", "Choose..."),
     # messages
     "msg.saved": ("Opgeslagen", "Saved"),
+    "msg.not_saved": ("Niet opgeslagen", "Not saved"),
+    "msg.saved_again": ("Weer opgeslagen: de voortgang staat op schijf.", "Saved again: the progress is on disk."),
+    "msg.quit_unsaved": ("Maak ruimte vrij (of los het op) en stop opnieuw. Stopt u nu nogmaals, dan gaan de "
+                         "laatste wijzigingen verloren.",
+                         "Free some space (or fix it) and quit again. Quit once more now and the last changes "
+                         "are lost."),
     "msg.all_done": ("Alle stappen zijn gereed.", "Every step is done."),
     "msg.form_errors": ("Het formulier bevat fouten: niets opgeslagen.", "The form has errors: nothing saved."),
     "msg.no_copy": ("Niets te kopiëren bij deze stap.", "Nothing to copy for this step."),
@@ -137,8 +143,10 @@ TEXT: dict[str, tuple[str, str]] = {
                    "volgende veld, Enter slaat het formulier op, Esc gaat terug naar de lijst.",
                    "An input field: type the value; its validation shows right under it. Tab moves to "
                    "the next field, Enter submits the form, Esc goes back to the list."),
-    "help.log": ("Het logboek van de controle: pijltjes scrollen, Esc annuleert een lopende controle.",
-                 "The check's log: arrows scroll, Esc cancels a running check."),
+    "help.log": ("Het logboek van de controle: pijltjes omhoog/omlaag scrollen, Home/End naar begin en eind. "
+                 "Een lange regel loopt door op de volgende, ingesprongen. Esc annuleert een lopende controle.",
+                 "The check's log: up/down arrows scroll, Home/End go to the start and the end. A long line "
+                 "continues on the next, indented. Esc cancels a running check."),
     "help.select": ("Een keuzelijst: Enter of spatie opent hem, pijltjes kiezen, Enter bevestigt. Tab gaat "
                     "naar het volgende veld, Esc gaat terug naar de lijst.",
                     "A choice list: Enter or space opens it, arrows choose, Enter confirms. Tab moves to the "
@@ -153,6 +161,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "{cw}x{ch}, needed {w}x{h}.\nCtrl+Q quits (everything is saved).\nOr make the window "
                    "larger."),
     "header.progress": ("gereed", "done"),
+    "header.unsaved": ("NIET OPGESLAGEN", "NOT SAVED"),
     "log.empty": ("(de controle schreef geen uitvoer)", "(the check wrote no output)"),
 }
 

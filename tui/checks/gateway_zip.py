@@ -390,6 +390,17 @@ def extract_zip(
     return result
 
 
+def format_size(size: int) -> str:
+    """A byte count as people read it: "202 bytes", "27 kB", "4.2 MB" (the same in nl and en)."""
+    if size < 1000:
+        return "1 byte" if size == 1 else f"{size} bytes"
+    for unit, scale, decimals in (("kB", 1e3, 0), ("MB", 1e6, 1), ("GB", 1e9, 1)):
+        shown = f"{size / scale:.{decimals}f}"
+        if float(shown) < 1000 or unit == "GB":  # 999,999 bytes is "1.0 MB", not "1000 kB"
+            break
+    return f"{shown} {unit}"
+
+
 async def run(params: Params, ctx: CheckContext) -> CheckResult:
     zip_path = Path(params.zip).expanduser() if params.zip else default_gateway_zip()
     target = Path(params.target).expanduser() if params.target else default_gateway_folder(zip_path)
@@ -420,7 +431,10 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
         message = ctx.t(f"Al uitgepakt in {target}; setup.exe: {result.setup_exe}",
                         f"Already unpacked in {target}; setup.exe: {result.setup_exe}")
     else:
-        message = ctx.t(f"{result.files} bestanden ({result.bytes / 1e6:.1f} MB) uitgepakt in {target}; setup.exe: {result.setup_exe}",
-                        f"{result.files} files ({result.bytes / 1e6:.1f} MB) unpacked in {target}; setup.exe: {result.setup_exe}")
+        size = format_size(result.bytes)
+        files_nl = "1 bestand" if result.files == 1 else f"{result.files} bestanden"
+        files_en = "1 file" if result.files == 1 else f"{result.files} files"
+        message = ctx.t(f"{files_nl} ({size}) uitgepakt in {target}; setup.exe: {result.setup_exe}",
+                        f"{files_en} ({size}) unpacked in {target}; setup.exe: {result.setup_exe}")
     ctx.log(message)
     return CheckResult(status="ok", message=message, evidence=result.evidence())

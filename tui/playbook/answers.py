@@ -173,8 +173,8 @@ def export_answers(playbook: Playbook, state: StateLike, lang: str) -> str:
 # --- Import --------------------------------------------------------------------------------
 
 
-def _toml_error(error: tomllib.TOMLDecodeError, lang: str) -> str:
-    line, column, message = toml_error_parts(error)
+def _toml_error(error: tomllib.TOMLDecodeError, document: str, lang: str) -> str:
+    line, column, message = toml_error_parts(error, document)
     where = _t(lang, f"regel {line}, kolom {column}: ", f"line {line}, column {column}: ") if line else ""
     return f"{where}{_t(lang, 'geen geldige TOML', 'not valid TOML')}: {message}"
 
@@ -223,7 +223,7 @@ def import_answers(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return {}, [_toml_error(error, lang)]
+        return {}, [_toml_error(error, text, lang)]
 
     problems: list[str] = []
     result: dict[str, dict[str, Any]] = {}

@@ -50,8 +50,8 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 # --- TOML and pydantic errors --------------------------------------------------------------
 
 
-def toml_error_parts(error: tomllib.TOMLDecodeError) -> tuple[int | None, int | None, str]:
-    """(line, column, message without the position) of a TOML syntax error."""
+def toml_error_parts(error: tomllib.TOMLDecodeError, document: str = "") -> tuple[int | None, int | None, str]:
+    """(line, column, message without the position) of a TOML syntax error in ``document``."""
     message = str(error)
     line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
     if match := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
@@ -59,11 +59,20 @@ def toml_error_parts(error: tomllib.TOMLDecodeError) -> tuple[int | None, int | 
         message = message[: match.start()]
     elif match := re.search(r"\s*\(at end of document\)$", message):
         message = message[: match.start()] + " at end of document"
+        if line is None and document.strip():
+            line, column = _end_of_content(document)
     return line, column, message
 
 
-def _toml_problem(error: tomllib.TOMLDecodeError) -> str:
-    line, column, message = toml_error_parts(error)
+def _end_of_content(document: str) -> tuple[int, int]:
+    """(line, column) just after the last non-blank character: where a document that ends too
+    soon (an unclosed string, array or table header, a key without value) runs out."""
+    content = document.rstrip()
+    return content.count("\n") + 1, len(content) - content.rfind("\n")
+
+
+def _toml_problem(error: tomllib.TOMLDecodeError, document: str) -> str:
+    line, column, message = toml_error_parts(error, document)
     where = f"line {line}, column {column}: " if line else ""
     return f"{where}TOML syntax error: {message}"
 
@@ -352,13 +361,15 @@ def load_playbook(path: Path) -> Playbook:
     path = Path(path)
     try:
         # utf-8-sig: Notepad saves UTF-8 with a byte order mark
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        document = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise PlaybookError(path, [f"cannot read the file: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:
         raise PlaybookError(path, [f"not UTF-8 text (byte {error.start})"]) from None
+    try:
+        data = tomllib.loads(document)
     except tomllib.TOMLDecodeError as error:
-        raise PlaybookError(path, [_toml_problem(error)]) from None
+        raise PlaybookError(path, [_toml_problem(error, document)]) from None
     try:
         playbook = Playbook.model_validate(data)
     except ValidationError as error:

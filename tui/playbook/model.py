@@ -85,7 +85,7 @@ class FormField(_Strict):
     choices: list[str] = PydanticField(default_factory=list)
     rules: list[RuleRef] = PydanticField(default_factory=list)
     help: Text | None = None
-    placeholder: str = ""
+    placeholder: Text = Text(nl="")  # an example answer; a plain string serves both languages
 
     @property
     def secret(self) -> bool:
@@ -191,7 +191,7 @@ class Playbook(_Strict):
     id: str
     title: Text
     source: str = ""  # e.g. "AV-638111"
-    product: str = ""
+    product: Text = Text(nl="")  # e.g. "AccountView 9.8 en hoger", the note's "Product:" line
     intro: Text | None = None
     outro: Text | None = None
     # "step_id:field" of the list field naming the administraties that scoped steps repeat for

@@ -90,7 +90,17 @@ def version_min(value: Any, ctx: RuleContext) -> RuleResult:
     from tui.checks.version import judge_version
 
     verdict = judge_version(str(value), ctx.params["min"], ctx.t)
-    return None if verdict.ok else f"{verdict.message} {verdict.hint}"
+    if verdict.ok:
+        return None
+    # the form shows the field's help right above the error: a hint sentence it already says
+    # ("U vindt de versie in AccountView via Help > Info.") is left out, the rest stays
+    shown_help = ctx.field.help.get(ctx.lang) if ctx.field.help else ""
+    hint = [sentence for sentence in _sentences(verdict.hint) if sentence not in shown_help]
+    return " ".join([verdict.message, *hint])
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in re.split(r"(?<=[.!?])\s+", text.strip()) if sentence]
 
 
 @rule("edition", params={"allowed": (list, ["Team", "Business"])})
@@ -207,10 +217,10 @@ def blk_after_opening_balance(value: Any, ctx: RuleContext) -> RuleResult:
         return ctx.t(
             "Nieuwe administraties zijn standaard geblokkeerd. Demarkeer dit veld pas als de "
             "administratie klaar is voor gebruik, dus nadat de beginbalans is overgenomen "
-            f"(markeer eerst '{ctx.label(ctx.params['field'])}').",
+            f"(kies eerst 'ja' bij '{ctx.label(ctx.params['field'])}').",
             "New administraties are blocked by default. Only clear Blk once the administratie is "
             "ready for use, i.e. after the opening balance has been carried over "
-            f"(tick '{ctx.label(ctx.params['field'])}' first).",
+            f"(choose 'yes' for '{ctx.label(ctx.params['field'])}' first).",
         )
     return None
 
@@ -234,7 +244,8 @@ def required_if(value: Any, ctx: RuleContext) -> RuleResult:
     if not is_empty(other_value) and other_value is not False and is_empty(value):
         other = ctx.label(ctx.params["field"])
         return ctx.t(
-            f"Verplicht als '{other}' is ingevuld of gemarkeerd.", f"Required when '{other}' is filled in or ticked."
+            f"Verplicht als '{other}' is ingevuld of op 'ja' staat.",
+            f"Required when '{other}' is filled in or set to 'yes'.",
         )
     return None
 
@@ -255,12 +266,22 @@ def port(value: Any, ctx: RuleContext) -> RuleResult:
     )
 
 
+ADDRESS_PASSWORD_NL = ("Laat het wachtwoord weg uit het adres: koppel bewaart dit veld, een wachtwoord nooit. "
+                       "Heeft de stap een wachtwoordveld, vul het daar in.")
+ADDRESS_PASSWORD_EN = ("Leave the password out of the address: koppel keeps this field, and never a password. "
+                       "If the step has a password field, enter it there.")
+
+
 @rule("url", params={"schemes": (list, ["http", "https"])})
 def url(value: Any, ctx: RuleContext) -> RuleResult:
     from urllib.parse import urlsplit
 
+    from tui.checks.engine import url_passwords
+
     schemes = [str(s).lower() for s in ctx.params["schemes"]]
     text = str(value).strip()
+    if url_passwords(text):  # the same detection that keeps such an address out of the state file
+        return ctx.t(ADDRESS_PASSWORD_NL, ADDRESS_PASSWORD_EN)  # never quotes the address: it holds the password
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -396,7 +417,8 @@ def _coerce_path(text: str) -> str:
 
 def _required_message(form_field: FormField, lang: str) -> str:
     if form_field.type == "bool":
-        return "Tick this to continue." if lang == "en" else "Markeer dit om verder te gaan."
+        # the form offers ja/nee (yes/no) to choose from, not a box to tick
+        return "Choose 'yes' to continue." if lang == "en" else "Kies 'ja' om verder te gaan."
     return "Required." if lang == "en" else "Verplicht veld."
 
 

@@ -19,7 +19,7 @@ from textual.worker import Worker
 
 from tui.checks.base import CheckResult
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
-from tui.state.session import NOTE_DRAFT, SessionError
+from tui.state.session import NOTE_DRAFT, SaveFailed, SessionError
 from tui.ui_text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tui.app import KoppelApp
 
 NARROW_WIDTH = 80
+SAVE_WATCH = 1.0  # s: how often a failed save is looked for (the background saver's) and retried
 TYPING_SAFE = {"help", "cancel", "back", "toggle_tree"}  # the rest are letters/space: never while typing
 STEP_ACTIONS = ("confirm", "reopen", "run", "skip", "copy", "waits")
 # what the footer keeps when it is narrow, most important first (all keys stay in F1 and Ctrl+P)
@@ -55,6 +56,8 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="app.quit_q"),
         # a blocked step greys out space and r; pressing them says what the step waits for
         Binding("space,r", "waits", show=False),
+        # with every step done n and p are greyed out; pressing them says so
+        Binding("n,p", "all_done", show=False),
     ]
 
     app: KoppelApp
@@ -63,6 +66,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.runs: dict[str, CheckRun] = {}
         self._copying: Worker[None] | None = None
+        self._unsaved: str | None = None  # the last save failure said, until a save succeeds again
 
     @property
     def session(self) -> Any:
@@ -103,6 +107,7 @@ class MainScreen(Screen[None]):
         self.tree.focus()
         # once the tree has its size: scroll so the cursor shows with as much as possible above it
         self.call_after_refresh(self._scroll_to_cursor)
+        self.set_interval(SAVE_WATCH, self.retry_saves)
 
     def _scroll_to_cursor(self) -> None:
         tree = self.tree
@@ -130,6 +135,7 @@ class MainScreen(Screen[None]):
         header.lang = self.lang
         header.ascii_mode = self.app.ascii_mode
         header.read_only = self.session.read_only
+        header.unsaved = self._unsaved is not None
 
     def refresh_all(self) -> None:
         """After a change of language or ASCII mode: redraw everything from the session."""
@@ -206,6 +212,9 @@ class MainScreen(Screen[None]):
             return self._check_runs(key)
         if action == "back":
             return not self._check_runs(key) and not isinstance(focused, Tree) and not self.has_class("-tree-hidden")
+        if action in ("next_open", "all_done"):
+            all_done = self.session.next_open(key) is None
+            return all_done if action == "all_done" else (None if all_done else True)
         if action in STEP_ACTIONS:
             if key is None or not self.session.has(key):
                 return False
@@ -250,15 +259,52 @@ class MainScreen(Screen[None]):
         try:
             action(*args)
         except SessionError as error:
-            self.notify(str(error), severity="warning")
+            self.refused(error)
             return False
         return True
+
+    def refused(self, error: SessionError) -> None:
+        """What the checklist does not allow (a warning), or a save that failed (an error; the
+        change may be kept in memory, so the views show what the session now holds)."""
+        if isinstance(error, SaveFailed):
+            self.save_failed(error)
+            self.step_changed()
+        else:
+            self.notify(str(error), severity="warning")
+
+    # -- saves that fail (a full disk, a read-only folder) ---------------------------------
+    def save_failed(self, error: SessionError, then: str = "") -> None:
+        """Said once per distinct failure (and whenever there is ``then`` to add); the header says
+        "not saved" until a save succeeds."""
+        if str(error) != self._unsaved or then:
+            self.notify(f"{error}\n{then}".strip(), title=t("msg.not_saved", self.lang), severity="error",
+                        timeout=30 if then else 20)
+        self._unsaved = str(error)
+        self.update_header()
+
+    def retry_saves(self) -> None:
+        """A failed background save (drafts, the cursor) is said too; while anything is unsaved,
+        each call writes it again, so the header clears once the disk lets it."""
+        if self.session.read_only or (self._unsaved is None and not self.session.save_error):
+            return
+        try:
+            self.session.flush()
+        except SaveFailed as error:  # not refused(): no redraw under the admin's typing
+            self.save_failed(error)
+            return
+        if self._unsaved is not None:
+            self._unsaved = None
+            self.update_header()
+            self.notify(t("msg.saved_again", self.lang), timeout=4)
 
     def action_next_open(self, backwards: bool = False) -> None:
         nxt = self.session.next_open(self.key, backwards=backwards)
         if nxt is None:
-            self.notify(t("msg.all_done", self.lang))
+            self.action_all_done()
         self.goto(nxt)
+
+    def action_all_done(self) -> None:
+        self.notify(t("msg.all_done", self.lang))
 
     def action_waits(self) -> None:
         if self.key is not None:
@@ -409,12 +455,12 @@ class MainScreen(Screen[None]):
             return
         shown = {k: v for k, v in self.session.form_values(key).items()}
         if any(str(shown.get(k, "") or "") != v for k, v in event.values.items()):
-            self.session.save_draft(key, event.values)
+            self._guard(self.session.save_draft, key, event.values)
 
     @on(StepDetail.NoteChanged)
     def _note_draft(self, event: StepDetail.NoteChanged) -> None:
         if self.key is not None and not self.session.read_only:
-            self.session.save_draft(self.key, {NOTE_DRAFT: event.note})
+            self._guard(self.session.save_draft, self.key, {NOTE_DRAFT: event.note})
 
     @on(StepForm.Submitted)
     def _submitted(self, event: StepForm.Submitted) -> None:
@@ -428,7 +474,7 @@ class MainScreen(Screen[None]):
         try:
             findings = self.session.submit(key, event.values)
         except SessionError as error:
-            self.notify(str(error), severity="warning")
+            self.refused(error)
             return
         errors = [f for f in findings if f.level == "error"]
         event.form.show_findings(findings)
@@ -481,7 +527,7 @@ class MainScreen(Screen[None]):
         try:
             findings = self.session.submit(key, form.values())
         except SessionError as error:
-            self.notify(str(error), severity="warning")
+            self.refused(error)
             return False
         form.show_findings(findings)
         if any(f.level == "error" for f in findings):
@@ -525,11 +571,16 @@ class MainScreen(Screen[None]):
         run.result = result
         if self.runs.get(run.key) is not run:
             return
-        if result is None:
-            self.session.record_cancel(run.key, run.lines)
-        else:
-            self.session.record_result(run.key, result, run.lines)
+        try:  # recorded in memory even when the save fails: the step shows its result either way
+            if result is None:
+                self.session.record_cancel(run.key, run.lines)
+            else:
+                self.session.record_result(run.key, result, run.lines)
+        except SessionError as error:
+            self.refused(error)
         self.app.save_log(run)
+        if run.key == self.key:
+            self.detail.reveal("#result")  # what the admin waited for, wherever the detail was scrolled
         self.step_changed()
 
     def run_all_checks(self) -> int:

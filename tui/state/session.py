@@ -286,19 +286,16 @@ class Session:
         self._remember_secrets(key, {k: v for k, v in values.items() if k in step.secret_field_ids})
         refused = self.address_password_findings(key, values)  # first: it teaches scrub() what to mask
         cleaned, findings = validate_values(step, values, self.lang)
-        return cleaned, [dataclasses.replace(f, message=self.scrub(f.message)) for f in findings] + refused
+        # a url rule refuses the same address with the same message: shown once
+        return cleaned, list(dict.fromkeys([dataclasses.replace(f, message=self.scrub(f.message)) for f in findings] + refused))
 
     def address_password_findings(self, key: str, values: dict[str, Any]) -> list[Finding]:
         """An error for each stored (non-secret) field whose value holds an address with a password
         (``http://user:password@proxy:8080``): stored, it would put the password on disk. The
         passwords found are masked by scrub() from now on."""
-        from tui.playbook.rules import Finding
+        from tui.playbook.rules import ADDRESS_PASSWORD_EN, ADDRESS_PASSWORD_NL, Finding
 
-        message = self._t(
-            "Laat het wachtwoord weg uit het adres: koppel bewaart dit veld, een wachtwoord nooit. "
-            "Heeft de stap een wachtwoordveld, vul het daar in.",
-            "Leave the password out of the address: koppel keeps this field, and never a password. "
-            "If the step has a password field, enter it there.")
+        message = self._t(ADDRESS_PASSWORD_NL, ADDRESS_PASSWORD_EN)
         step = self.playbook.step(key.partition("@")[0])  # also a scoped key whose administratie is still to come
         return [Finding(f.id, "error", message) for f in (step.fields if step else ())
                 if not f.secret and self.note_address_passwords(values.get(f.id))]

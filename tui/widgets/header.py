@@ -20,6 +20,7 @@ class StatusHeader(Widget):
     DEFAULT_CSS = """
     StatusHeader { height: 1; background: $panel; color: $foreground; }
     StatusHeader.-read-only { background: $warning 40%; }
+    StatusHeader.-unsaved { background: $error 50%; }
     """
 
     server: reactive[str] = reactive("")
@@ -29,9 +30,13 @@ class StatusHeader(Widget):
     lang: reactive[str] = reactive("nl")
     ascii_mode: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
+    unsaved: reactive[bool] = reactive(False)  # a save failed: what is on screen is not on disk
 
     def watch_read_only(self, read_only: bool) -> None:
         self.set_class(read_only, "-read-only")
+
+    def watch_unsaved(self, unsaved: bool) -> None:
+        self.set_class(unsaved, "-unsaved")
 
     def render(self) -> Content:
         width = self.size.width
@@ -40,6 +45,8 @@ class StatusHeader(Widget):
         left = [("koppel", "bold"), (sep, "dim"), (self.server, "bold")]
         if self.read_only:
             left += [(sep, "dim"), (t("detail.read_only", self.lang), "bold")]
+        if self.unsaved:
+            left += [(sep, "dim"), (t("header.unsaved", self.lang), "bold reverse")]
         if width >= 70:
             left += [(sep, "dim"), (self.playbook, "")]
         left_content = Content.assemble(*left)

@@ -3,6 +3,9 @@
 The engine's ``emit`` only appends to a bounded deque (cheap, no message per line); the pane drains
 it about 30 times a second with one ``Log.write_lines`` call. ``Log.write_line`` per line would start
 a thread worker per line and stall the event loop under a flood of output.
+
+Long lines wrap (``WrappingLog``): at 80 columns the pane is some 40 wide, and an error message cut
+at its edge, to be read by scrolling sideways, is one the admin does not read.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.events import Resize
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Log, Static
@@ -27,6 +32,8 @@ if TYPE_CHECKING:
 
 MAX_LINES = 5000
 FRAME = 1 / 30
+CONTINUED = "  "  # how a wrapped line's next rows start
+MIN_WRAP = 20  # narrower than this (not laid out yet): lines stay whole
 
 
 @dataclass
@@ -60,12 +67,70 @@ def progress_text(progress: Progress | None, ascii_mode: bool, width: int = 20) 
     return f"[{full * filled}{empty * (width - filled)}] {share:4.0%} {progress.text}".rstrip()
 
 
+def wrap_line(line: str, width: int) -> list[str]:
+    """``line`` in rows of at most ``width`` cells, broken after a space where one is near the end,
+    the rows after the first indented by CONTINUED."""
+    rows: list[str] = []
+    rest = line.expandtabs()
+    while True:
+        room = width - (len(CONTINUED) if rows else 0)
+        lead = CONTINUED if rows else ""
+        if cell_len(rest) <= room:
+            return [*rows, lead + rest]
+        cut = _cut(rest, room)
+        rows.append(lead + rest[:cut].rstrip(" "))
+        rest = rest[cut:].lstrip(" ")
+        if not rest:
+            return rows
+
+
+def _cut(text: str, room: int) -> int:
+    """Where ``text`` is broken to fit ``room`` cells: after the last space in the second half of
+    what fits, else right where it no longer fits (a URL, a path)."""
+    cells = 0
+    for index, char in enumerate(text):
+        cells += cell_len(char)
+        if cells > room:
+            break
+    space = text.rfind(" ", 0, index + 1)
+    return space + 1 if space >= room // 2 else max(index, 1)
+
+
+class WrappingLog(Log):
+    """A Log whose long lines continue on the next rows; rewrapped when its width changes."""
+
+    def __init__(self, *, max_lines: int, id: str | None = None) -> None:
+        super().__init__(max_lines=max_lines, id=id)
+        self.raw: deque[str] = deque(maxlen=max_lines)  # as written, to wrap again at another width
+        self._wrap_width = 0
+
+    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> WrappingLog:
+        lines = [row for line in lines for row in (line.splitlines() or [""])]
+        self.raw.extend(lines)
+        return super().write_lines(self._wrapped(lines), scroll_end)
+
+    def _wrapped(self, lines: list[str]) -> list[str]:
+        width = self._wrap_width
+        if width < MIN_WRAP:
+            return lines
+        return [row for line in lines for row in ([line] if len(line) <= width // 2 else wrap_line(line, width))]
+
+    def on_resize(self, _: Resize) -> None:
+        # the scrollbar's column is kept free: whether it shows depends on the wrapped line count
+        width = self.size.width - self.styles.scrollbar_size_vertical  # inside the border
+        if width != self._wrap_width:
+            self._wrap_width = width
+            if self.raw:
+                super().clear()
+                super().write_lines(self._wrapped(list(self.raw)), scroll_end=True)
+
+
 class LogPane(Vertical):
     DEFAULT_CSS = """
     LogPane { height: auto; }
     LogPane > #log-progress { height: auto; color: $accent; display: none; }
     LogPane > #log-progress.-shown { display: block; }
-    LogPane > Log { height: 10; border: round $border-blurred; background: $surface; }
+    LogPane > Log { height: 10; border: round $border-blurred; background: $surface; overflow-x: hidden; }
     LogPane > Log:focus { border: round $border; }
     LogPane > #log-empty { color: $text-muted; text-style: italic; display: none; }
     LogPane.-empty > #log-empty { display: block; }
@@ -85,7 +150,7 @@ class LogPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="log-progress", markup=False)
-        yield Log(max_lines=MAX_LINES, id="log")
+        yield WrappingLog(max_lines=MAX_LINES, id="log")
         yield Static(t("log.empty", self.lang), id="log-empty", markup=False)
 
     def on_mount(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from markdown_it import MarkdownIt
 from textual import on
@@ -25,6 +25,7 @@ from tui.widgets.log_pane import CheckRun, LogPane
 from tui.widgets.step_form import StepForm
 
 if TYPE_CHECKING:
+    from tui.playbook.rules import Finding
     from tui.state.session import Session
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -112,6 +113,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         self._wanted = View(None)
         self._busy = False
         self._version = 0
+        self._reveal: str | None = None
 
     # -- what to show ---------------------------------------------------------------------
     def show(self, view: View, *, force: bool = False) -> None:
@@ -126,17 +128,31 @@ class StepDetail(VerticalScroll, can_focus=True):
     def refresh_view(self) -> None:
         self.show(self._wanted, force=True)
 
+    def reveal(self, selector: str) -> None:
+        """After the next redraw, scroll just enough to show ``selector`` (a check's result)."""
+        self._reveal = selector
+
     async def _catch_up(self) -> None:
         try:
             while self.view != self._wanted:
+                # the same view redrawn (a check started or ended) stays where the admin scrolled it
+                same = replace(self.view, version=0) == replace(self._wanted, version=0)
+                scrolled = self.scroll_y
                 self.view = self._wanted
                 focused_id = self.app.focused.id if self.app.focused and self in self.app.focused.ancestors else None
                 async with self.batch():
                     await self.recompose()
-                self.scroll_home(animate=False)
+                if same:  # once laid out: a taller or shorter view clamps it
+                    self.call_after_refresh(self.scroll_to, y=scrolled, animate=False)
+                else:
+                    self.scroll_home(animate=False)
                 if focused_id:
                     for widget in self.query(f"#{focused_id}"):
-                        widget.focus()
+                        widget.focus(scroll_visible=not same)
+            if self._reveal is not None:
+                for widget in self.query(self._reveal):
+                    self.call_after_refresh(self.scroll_to_widget, widget, animate=False)
+                self._reveal = None
         finally:
             self._busy = False
 
@@ -165,7 +181,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         """The note's own introduction, where it comes from, and how far each section is."""
         session, playbook = self.session, self.session.playbook
         yield Static(Content(playbook.title.get(lang)), id="step-title")
-        yield Static(Content(f"Support ID: {playbook.source} · {t('overview.product', lang)}: {playbook.product}"
+        yield Static(Content(f"Support ID: {playbook.source} · {t('overview.product', lang)}: {playbook.product.get(lang)}"
                              .replace(" · ", " - " if self.ascii_mode else " · ")), id="step-state")
         if playbook.intro:
             yield plain_markdown(md_escape(playbook.intro.get(lang)))
@@ -233,7 +249,8 @@ class StepDetail(VerticalScroll, can_focus=True):
         session = self.session
         entry = session.step_state(key)
         if step.fields and step.check is None:
-            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode, id="form")
+            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode,
+                           validate=self._validator(key), id="form")
         if step.kind == "form":
             with Horizontal(classes="buttons"):
                 yield Button(t("detail.submit_button", lang), id="submit", compact=True,
@@ -261,7 +278,8 @@ class StepDetail(VerticalScroll, can_focus=True):
                 text += f"\n{t('detail.na', lang)}"
             yield Static(Content(text), id="result", classes=f"-{result.status}")
         if step.fields:  # a check's fields are its parameters
-            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode, id="form")
+            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode,
+                           validate=self._validator(key), id="form")
         with Horizontal(classes="buttons"):
             label = "detail.rerun_button" if entry.result or status == "interrupted" else "detail.run_button"
             yield Button(t(label, lang), id="run", compact=True, disabled=running or status == "blocked")
@@ -269,6 +287,9 @@ class StepDetail(VerticalScroll, can_focus=True):
                 yield Button(t("detail.cancel_button", lang), id="cancel", compact=True, variant="warning")
         if run is not None or entry.log_tail:
             yield LogPane(run, list(entry.log_tail), ascii_mode=self.ascii_mode, lang=lang, id="log-pane")
+
+    def _validator(self, key: str) -> Callable[[dict[str, str]], list[Finding]]:
+        return lambda values: self.session.validate(key, values)[1]
 
     # -- what the admin does -------------------------------------------------------------
     def focus_first(self) -> None:

@@ -2,12 +2,14 @@
 
 The form only reports what the admin typed (``Changed``, ``Submitted``); the screen saves drafts and
 submits through the session. Secret fields are masked and their values never leave in ``draft()``.
+Live messages come from the ``validate`` it is given: the session's, which masks a secret or the
+password of an address that a rule's message would quote.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import events, on
@@ -19,10 +21,11 @@ from textual.widgets import Input, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from tui.playbook.model import FormField, Step
-from tui.playbook.rules import Finding, validate_field
+from tui.playbook.rules import Finding, validate_values
 from tui.ui_text import t
 
 BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}
+Validate = Callable[[dict[str, str]], list[Finding]]  # a form's raw values -> every finding
 
 
 def display_value(form_field: FormField, value: Any, lang: str) -> str:
@@ -104,11 +107,11 @@ class FieldRow(Vertical):
                          prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
                          compact=True, id=widget_id)
         elif f.secret:
-            yield MaskedInput(text, placeholder=f.placeholder, password=True, compact=True, id=widget_id,
+            yield MaskedInput(text, placeholder=f.placeholder.get(lang), password=True, compact=True, id=widget_id,
                               select_on_focus=False, ascii_mode=self.ascii_mode)
         else:
             kind = ListInput if f.type == "list" else Input
-            yield kind(text, placeholder=f.placeholder, compact=True, id=widget_id, select_on_focus=False)
+            yield kind(text, placeholder=f.placeholder.get(lang), compact=True, id=widget_id, select_on_focus=False)
         if f.help:
             yield Static(Content(f.help.get(lang)), classes="field-help")
         yield Static("", classes="field-message")
@@ -136,6 +139,7 @@ class FieldRow(Vertical):
     def show(self, findings: list[Finding]) -> None:
         message = self.query_one(".field-message", Static)
         widget = self.query_one(f"#field-{self.field.id}")
+        findings = list(dict.fromkeys(findings))  # a rule and the session may say the same thing
         level = "error" if any(f.level == "error" for f in findings) else ("warning" if findings else "")
         for name in ("error", "warning"):
             message.set_class(level == name, f"-{name}")
@@ -169,12 +173,13 @@ class StepForm(Vertical):
             self.values = values
 
     def __init__(self, step: Step, values: dict[str, Any], lang: str, *, ascii_mode: bool = False,
-                 id: str | None = None) -> None:
+                 validate: Validate | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.step = step
         self.initial = values
         self.lang = lang
         self.ascii_mode = ascii_mode
+        self.validate = validate or (lambda raw: validate_values(step, raw, lang)[1])
 
     def compose(self) -> ComposeResult:
         yield Static("", id="form-problems")
@@ -184,9 +189,10 @@ class StepForm(Vertical):
     def on_mount(self) -> None:
         # restored drafts show their problems straight away; an untouched empty form stays quiet
         values = self.values()
+        findings = self.validate(values)
         for row in self.query(FieldRow):
             if values.get(row.field.id) not in (None, ""):
-                row.show(validate_field(self.step, row.field.id, values[row.field.id], values, self.lang))
+                row.show([f for f in findings if f.field == row.field.id])
 
     def values(self) -> dict[str, str]:
         return {row.field.id: row.raw() for row in self.query(FieldRow)}
@@ -223,7 +229,7 @@ class StepForm(Vertical):
         if row is None:
             return
         values = self.values()
-        row.show(validate_field(self.step, row.field.id, values[row.field.id], values, self.lang))
+        row.show([f for f in self.validate(values) if f.field == row.field.id])
         self.post_message(self.Changed(self, values))
 
     @on(Input.Submitted)

@@ -1,0 +1,165 @@
+"""A save that fails (a full disk) is said plainly, marked in the header, and never kills a worker
+or the app; once the disk has room again the progress is written and the mark goes.
+
+The full disk: the store's low-level write fails with ENOSPC, the one thing of this test not real
+(a full disk cannot be made in-process; tests/test_robustness.py fills one for real, headless).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests import ui_flood_check
+from tests.ui_helpers import make_app, screen_lines, settle, wait_until
+from tui.checks import registry
+from tui.state import store as store_module
+
+STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
+MANUAL = "vooraf.gateway_download"  # a manual step, once vereisten.editie is done
+SAID = "Kon de voortgang van srv01 niet opslaan: No space left on device"
+
+
+class Disk:
+    full = False
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
+    disk = Disk()
+    real = store_module._write_temp
+
+    def write_temp(beside: Path, data: bytes) -> Path:
+        if disk.full:
+            tmp = beside.with_name(f".{beside.name}.0123456789ab.tmp")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
+        return real(beside, data)
+
+    monkeypatch.setattr(store_module, "_write_temp", write_temp)
+    return disk
+
+
+@pytest.fixture
+def hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
+    monkeypatch.setattr(ui_flood_check, "MODE", "hang")
+
+
+async def settled_when(pilot, condition, timeout: float = 5.0) -> None:
+    await wait_until(pilot, condition, timeout)
+    await settle(pilot)
+
+
+def errors(app) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.severity == "error"]
+
+
+def header(app) -> str:
+    return screen_lines(app)[0]
+
+
+def on_disk(koppel_home: Path, key: str) -> dict:
+    return json.loads((koppel_home / "state" / "srv01.json").read_text(encoding="utf-8"))["steps"].get(key, {})
+
+
+async def test_a_full_disk_when_a_check_ends_is_said_and_the_step_still_shows_it(
+    disk: Disk, hang: None, koppel_home: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.main_screen.goto(STEP)
+        await settle(pilot)
+        await pilot.press("r")
+        run = app.main_screen.runs[STEP]
+        await settled_when(pilot, lambda: run.total >= 1)
+        disk.full = True
+        await pilot.press("escape")  # cancelled: recording "interrupted" fails to save
+        await settled_when(pilot, lambda: not run.active)
+
+        assert [e for e in errors(app) if e.startswith(SAID)] and len(errors(app)) == 1, errors(app)
+        assert not any("SaveFailed" in e for e in errors(app))  # no dead worker's report
+        assert app.session.status(STEP) == "interrupted"
+        assert "onderbroken" in str(app.screen.query_one("#step-state").render())  # the view caught up
+        assert not app.screen.query("#cancel")  # the run is over on screen too
+        assert "NIET OPGESLAGEN" in header(app)
+        assert on_disk(koppel_home, STEP)["status"] == "running"  # the previous version, whole
+
+        disk.full = False  # room again: written within a second, the mark goes
+        await settled_when(pilot, lambda: "NIET OPGESLAGEN" not in header(app))
+        assert on_disk(koppel_home, STEP)["status"] == "interrupted"
+        assert any(str(n.message).startswith("Weer opgeslagen") for n in app._notifications)
+
+
+async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, koppel_home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Business", "module_autoreport": "ja"})
+        app.session.flush()
+        await settle(pilot)
+        app.main_screen.goto(MANUAL)
+        await settle(pilot)
+        disk.full = True
+        await pilot.press("space")
+        await settle(pilot)
+        assert errors(app) and errors(app)[0].startswith(SAID)
+        assert "NIET OPGESLAGEN" in header(app)
+        assert app.session.status(MANUAL) == "done"  # kept in memory, and shown so
+        assert on_disk(koppel_home, MANUAL) == {}
+
+        app.main_screen.goto(STEP)
+        await settle(pilot)
+        await pilot.press("r")  # a run that cannot be recorded does not start
+        await settle(pilot)
+        assert STEP not in app.main_screen.runs and app.session.status(STEP) == "todo"
+        assert len(errors(app)) == 1  # the same failure again: said once
+
+        disk.full = False
+        await settled_when(pilot, lambda: "NIET OPGESLAGEN" not in header(app))
+        assert on_disk(koppel_home, MANUAL)["status"] == "done"
+
+
+async def test_a_failed_background_save_of_a_draft_is_said_once(disk: Disk, koppel_home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.session.store.SAVE_DELAY = 0.05  # the saver retries often: each try fails anew
+        await settle(pilot)
+        app.main_screen.goto(STEP)
+        await settle(pilot)
+        disk.full = True
+        await pilot.press("enter")
+        await pilot.press(*"https://example.nl")
+        await settled_when(pilot, lambda: "NIET OPGESLAGEN" in header(app))
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        assert len(errors(app)) == 1 and errors(app)[0].startswith(SAID), errors(app)
+        assert app.focused is not None and app.focused.id == "field-extra_urls"  # typing goes on undisturbed
+
+        disk.full = False
+        await settled_when(pilot, lambda: "NIET OPGESLAGEN" not in header(app))
+        assert on_disk(koppel_home, STEP)["draft"]["extra_urls"] == "https://example.nl"
+
+
+async def test_quit_on_a_full_disk_stays_once_then_leaves_saying_what_was_lost(
+    disk: Disk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        disk.full = True
+        app.main_screen.goto(STEP)  # the cursor moved: a save is pending
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running
+        assert errors(app) and "nogmaals" in errors(app)[-1]
+        await pilot.press("q")
+        await settle(pilot)
+    assert app.return_code == 1
+    said = " ".join(capsys.readouterr().err.split())  # printed as koppel ends, wrapped to the terminal
+    assert said.startswith(SAID) and said.endswith("de laatste wijzigingen zijn niet bewaard.")
