@@ -82,3 +82,32 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def _stand_in_check(monkeypatch: pytest.MonkeyPatch, mode: str):
+    """tests/ui_flood_check in place of the https check (which would leave this machine)."""
+    from tests import ui_flood_check
+    from tui.checks import registry
+
+    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
+    monkeypatch.setattr(ui_flood_check, "MODE", mode)
+    monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
+    return ui_flood_check
+
+
+@pytest.fixture
+def flood(monkeypatch: pytest.MonkeyPatch):
+    """The https check floods its log (50,000 lines)."""
+    return _stand_in_check(monkeypatch, "flood")
+
+
+@pytest.fixture
+def hang(monkeypatch: pytest.MonkeyPatch):
+    """The https check hangs until cancelled."""
+    return _stand_in_check(monkeypatch, "hang")
+
+
+@pytest.fixture
+def not_applicable(monkeypatch: pytest.MonkeyPatch):
+    """The https check answers "not applicable here", as the Windows-only checks do elsewhere."""
+    return _stand_in_check(monkeypatch, "na")

@@ -17,7 +17,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from tui.checks import engine, registry
+from tui.checks import registry
 from tui.checks.base import CheckContext, CheckResult, LogLine, Progress, worst
 from tui.checks.engine import LogFile, run_check, run_many
 

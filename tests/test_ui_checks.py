@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from textual import events
 from textual.widgets import Log
 
 from tests import ui_flood_check
 from tests.ui_helpers import current_key, footer_keys, make_app, messages, settle, wait_until
-from tui.checks import registry
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
-
-
-@pytest.fixture
-def flood(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
-    monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
-    return ui_flood_check
 
 
 def send_key(app, key: str) -> None:
@@ -61,8 +52,7 @@ async def test_flood_streams_while_keys_keep_working(flood) -> None:
         assert app.clipboard == "LICENCE-TEXT-123"
 
 
-async def test_escape_cancels_a_running_check_and_otherwise_goes_back(flood, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flood, "MODE", "hang")
+async def test_escape_cancels_a_running_check_and_otherwise_goes_back(hang) -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -86,7 +76,7 @@ async def test_escape_cancels_a_running_check_and_otherwise_goes_back(flood, mon
         assert footer_keys(app)["esc"] == ("Cancel", False)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not app.main_screen.runs[STEP].active)
-        assert flood.cleaned_up
+        assert hang.cleaned_up
         assert app.session.status(STEP) == "interrupted"
         await settle(pilot)
         assert "again" in str(app.screen.query_one("#run").label).lower()
@@ -95,8 +85,7 @@ async def test_escape_cancels_a_running_check_and_otherwise_goes_back(flood, mon
         assert footer_keys(app)["esc"] == ("Back", False)
 
 
-async def test_not_applicable_falls_back_to_manual_confirmation(flood, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flood, "MODE", "na")
+async def test_not_applicable_falls_back_to_manual_confirmation(not_applicable) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import ui_flood_check
 from tests.ui_helpers import make_app, screen_lines, settle, wait_until
-from tui.checks import registry
 from tui.state import store as store_module
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
@@ -42,12 +40,6 @@ def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
 
     monkeypatch.setattr(store_module, "_write_temp", write_temp)
     return disk
-
-
-@pytest.fixture
-def hang(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
-    monkeypatch.setattr(ui_flood_check, "MODE", "hang")
 
 
 async def settled_when(pilot, condition, timeout: float = 5.0) -> None:

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from textual import events
 from textual.command import CommandList, SearchIcon
 from textual.widgets import Button, Input, OptionList, Select
 
-from tests import ui_flood_check
 from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle, wait_until
-from tui.checks import registry
 from tui.checks.base import CheckResult
 from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import FieldRow
 
 FLOOD_STEP = "vooraf.visma_bereikbaar"
-
-
-@pytest.fixture
-def hang(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
-    monkeypatch.setattr(ui_flood_check, "MODE", "hang")
-    monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
 
 
 def finish_prerequisites(app) -> None:
@@ -244,11 +234,7 @@ async def test_with_every_step_done_next_open_is_greyed_out_and_says_so() -> Non
         assert not any(p.startswith("Volgende open") for p in await palette_prompts(pilot))
 
 
-async def test_a_finished_check_keeps_the_step_where_it_was_scrolled_and_shows_its_result(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
-    monkeypatch.setattr(ui_flood_check, "MODE", "na")
+async def test_a_finished_check_keeps_the_step_where_it_was_scrolled_and_shows_its_result(not_applicable) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
