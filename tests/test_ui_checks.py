@@ -6,7 +6,7 @@ from textual import events
 from textual.widgets import Log
 
 from tests import ui_flood_check
-from tests.ui_helpers import current_key, footer_keys, make_app, messages, settle, wait_until
+from tests.ui_helpers import current_key, footer_keys, go, make_app, messages, settle, wait_until
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
 
@@ -22,8 +22,7 @@ async def test_flood_streams_while_keys_keep_working(flood) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.main_screen.goto(STEP)
-        await settle(pilot)
+        await go(pilot, app, STEP)
         await pilot.press("r")
         run = app.main_screen.runs[STEP]
         await wait_until(pilot, lambda: run.total > 2_000)
@@ -56,8 +55,7 @@ async def test_escape_cancels_a_running_check_and_otherwise_goes_back(hang) -> N
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        app.main_screen.goto(STEP)
-        await settle(pilot)
+        await go(pilot, app, STEP)
         assert "esc" not in footer_keys(app)  # in the list: nothing to go back to
         app.main_screen.detail.focus()
         await settle(pilot)
@@ -89,8 +87,7 @@ async def test_not_applicable_falls_back_to_manual_confirmation(not_applicable) 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.main_screen.goto(STEP)
-        await settle(pilot)
+        await go(pilot, app, STEP)
         await pilot.press("r")
         await wait_until(pilot, lambda: not app.main_screen.runs[STEP].active)
         await settle(pilot)

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Button
 
 from tests.pdfs import licence_pdf
-from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle
+from tests.ui_helpers import footer_keys, go, make_app, messages, screen_lines, settle
 from tui.screens.main import MainScreen
 
 
@@ -25,8 +25,7 @@ async def test_c_on_the_wizard_licence_step_copies_the_licence_text_from_the_pdf
         await pilot.press("c")
         assert app.clipboard == "Opties > Licentie downloaden"
 
-        app.main_screen.goto("wizard.licentie")
-        await settle(pilot)
+        await go(pilot, app, "wizard.licentie")
         assert footer_keys(app)["c"] == ("Kopiëren", False)
         await pilot.press("c")  # runs the licence check of vooraf.licentie with the clipboard
         await app.workers.wait_for_complete()
@@ -70,17 +69,14 @@ async def test_a_blocked_step_offers_no_run_and_says_what_it_waits_for() -> None
 
         # only what applies: a check that can run, a manual step (no r), a form (no space, no r)
         session.submit("vereisten.editie", {"versie": "9.8a", "editie": "Business", "module_autoreport": "ja"})
-        app.main_screen.goto("vooraf.visma_bereikbaar")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.visma_bereikbaar")
         keys = footer_keys(app)
         assert keys["r"] == ("Uitvoeren", False) and keys["space"] == ("Gereed", False)
         assert "s" not in keys and "c" not in keys  # not optional, nothing to copy
-        app.main_screen.goto("vooraf.gateway_download")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.gateway_download")
         keys = footer_keys(app)
         assert "r" not in keys and keys["space"] == ("Gereed", False)
-        app.main_screen.goto("vereisten.editie")
-        await settle(pilot)
+        await go(pilot, app, "vereisten.editie")
         keys = footer_keys(app)
         assert "r" not in keys and "space" not in keys and keys["c"] == ("Kopiëren", False)
 

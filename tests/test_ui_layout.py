@@ -7,7 +7,7 @@ import unicodedata
 from rich.style import Style
 from textual.widgets import Input, Select
 
-from tests.ui_helpers import current_key, make_app, messages, screen_lines, seed_progress, settle
+from tests.ui_helpers import current_key, go, make_app, messages, screen_lines, seed_progress, settle
 from tui.screens.help import HelpScreen
 from tui.screens.too_small import TooSmallScreen
 from tui.widgets.checklist import ChecklistTree
@@ -134,8 +134,7 @@ async def test_secret_fields_are_masked_and_never_drafted() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.main_screen.goto("vooraf.visma_bereikbaar")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.visma_bereikbaar")
         secret = app.screen.query_one("#field-proxy_wachtwoord", Input)
         assert secret.password
         secret.focus()
@@ -205,14 +204,12 @@ async def test_ascii_mode_draws_only_ascii_glyphs() -> None:
             app.main_screen.goto(key)  # a failed check with its log, warnings, a group, a blocked step
             await settle(pilot)
             views.append((key, screen_lines(app)))
-        app.main_screen.goto("vereisten.editie")
-        await settle(pilot)
+        await go(pilot, app, "vereisten.editie")
         await pilot.press("enter", "tab", "enter")  # the choice list, open
         await settle(pilot)
         views.append(("choice list", screen_lines(app)))
         await pilot.press("escape", "escape")
-        app.main_screen.goto("vooraf.visma_bereikbaar")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.visma_bereikbaar")
         await pilot.press("space")  # done without a passing check? a dialog
         await settle(pilot)
         views.append(("dialog", screen_lines(app)))
@@ -235,8 +232,7 @@ async def test_a_half_typed_note_of_a_manual_step_survives_a_restart() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Team", "module_autoreport": "ja"})
-        app.main_screen.goto("vooraf.gateway_download")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.gateway_download")
         await pilot.press("enter")
         await pilot.press(*"gedownload door Piet")
         await settle(pilot)

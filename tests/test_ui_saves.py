@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_helpers import make_app, screen_lines, settle, wait_until
+from tests.ui_helpers import go, make_app, screen_lines, settle, wait_until
 from tui.state import store as store_module
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
@@ -65,8 +65,7 @@ async def test_a_full_disk_when_a_check_ends_is_said_and_the_step_still_shows_it
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.main_screen.goto(STEP)
-        await settle(pilot)
+        await go(pilot, app, STEP)
         await pilot.press("r")
         run = app.main_screen.runs[STEP]
         await settled_when(pilot, lambda: run.total >= 1)
@@ -94,8 +93,7 @@ async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, ko
         app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Business", "module_autoreport": "ja"})
         app.session.flush()
         await settle(pilot)
-        app.main_screen.goto(MANUAL)
-        await settle(pilot)
+        await go(pilot, app, MANUAL)
         disk.full = True
         await pilot.press("space")
         await settle(pilot)
@@ -104,8 +102,7 @@ async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, ko
         assert app.session.status(MANUAL) == "done"  # kept in memory, and shown so
         assert on_disk(koppel_home, MANUAL) == {}
 
-        app.main_screen.goto(STEP)
-        await settle(pilot)
+        await go(pilot, app, STEP)
         await pilot.press("r")  # a run that cannot be recorded does not start
         await settle(pilot)
         assert STEP not in app.main_screen.runs and app.session.status(STEP) == "todo"
@@ -121,8 +118,7 @@ async def test_a_failed_background_save_of_a_draft_is_said_once(disk: Disk, kopp
     async with app.run_test(size=(100, 30)) as pilot:
         app.session.store.SAVE_DELAY = 0.05  # the saver retries often: each try fails anew
         await settle(pilot)
-        app.main_screen.goto(STEP)
-        await settle(pilot)
+        await go(pilot, app, STEP)
         disk.full = True
         await pilot.press("enter")
         await pilot.press(*"https://example.nl")

@@ -8,7 +8,7 @@ from textual import events
 from textual.command import CommandList, SearchIcon
 from textual.widgets import Button, Input, OptionList, Select
 
-from tests.ui_helpers import footer_keys, make_app, messages, screen_lines, settle, wait_until
+from tests.ui_helpers import footer_keys, go, make_app, messages, screen_lines, settle, wait_until
 from tui.checks.base import CheckResult
 from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import FieldRow
@@ -26,8 +26,7 @@ async def test_space_on_a_done_step_is_shown_as_reopen() -> None:
         finish_prerequisites(app)
         await settle(pilot)
         app.session.confirm("vooraf.gateway_download")
-        app.main_screen.goto("vooraf.gateway_download")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.gateway_download")
         assert footer_keys(app)["space"] == ("Heropenen", False)
         await pilot.press("space")
         await settle(pilot)
@@ -40,8 +39,7 @@ async def test_a_checks_fields_come_before_its_run_button() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         finish_prerequisites(app)
         await settle(pilot)
-        app.main_screen.goto("vooraf.licentie")
-        await settle(pilot)
+        await go(pilot, app, "vooraf.licentie")
         await pilot.press("enter")
         await settle(pilot)
         assert app.focused is not None and app.focused.id == "field-pad"
@@ -55,8 +53,7 @@ async def test_tab_onto_a_field_brings_its_message_into_view() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.session.save_draft("wizard.communicatie", {"acs_host": "127.0.0.1", "acs_poort": "70000"})
-        app.main_screen.goto("wizard.communicatie")
-        await settle(pilot)
+        await go(pilot, app, "wizard.communicatie")
         await pilot.press("enter", "tab")
         await settle(pilot, 5)
         row = app.screen.query_one("#row-acs_poort", FieldRow)
@@ -72,8 +69,7 @@ async def test_a_check_without_output_shows_one_quiet_line_not_an_empty_box() ->
     async with app.run_test(size=(80, 24)) as pilot:
         finish_prerequisites(app)
         await settle(pilot)
-        app.main_screen.goto("vereisten.versie")
-        await settle(pilot)
+        await go(pilot, app, "vereisten.versie")
         await pilot.press("r")
         for _ in range(50):
             await asyncio.sleep(0.02)
@@ -92,8 +88,7 @@ async def test_a_cancelled_check_says_so_and_the_old_result_is_marked_as_older(h
         await settle(pilot)
         app.session.mark_running(FLOOD_STEP)
         app.session.record_result(FLOOD_STEP, CheckResult(status="ok", message="bereikbaar"), [])
-        app.main_screen.goto(FLOOD_STEP)
-        await settle(pilot)
+        await go(pilot, app, FLOOD_STEP)
         await pilot.press("r")
         await settle(pilot)
         await pilot.press("escape")
@@ -117,8 +112,7 @@ async def test_result_status_in_the_admins_language() -> None:
         app.session.mark_running("wizard.communicatie_dienst")
         app.session.record_result("wizard.communicatie_dienst",
                                   CheckResult(status="na", message="Niet van toepassing hier."), [])
-        app.main_screen.goto("wizard.communicatie_dienst")
-        await settle(pilot)
+        await go(pilot, app, "wizard.communicatie_dienst")
         result = str(app.screen.query_one("#result").render())
         assert result.startswith("Laatste resultaat: N.V.T.") and " NA " not in result
 
@@ -167,8 +161,7 @@ async def test_pasting_a_column_of_names_keeps_every_name() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.session.state.cursor = None
-        app.main_screen.goto("autoreport.administraties")
-        await settle(pilot)
+        await go(pilot, app, "autoreport.administraties")
         await pilot.press("enter")
         await settle(pilot)
         field = app.focused
@@ -182,8 +175,7 @@ async def test_an_open_choice_list_says_close_in_dutch() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.main_screen.goto("vereisten.editie")
-        await settle(pilot)
+        await go(pilot, app, "vereisten.editie")
         await pilot.press("enter", "tab")
         await settle(pilot)
         assert isinstance(app.focused, Select)
@@ -198,8 +190,7 @@ async def test_a_password_typed_into_an_address_never_shows_in_its_message() -> 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.main_screen.goto(FLOOD_STEP)
-        await settle(pilot)
+        await go(pilot, app, FLOOD_STEP)
         await pilot.press("enter", "tab")  # past the extra addresses, to the proxy
         await settle(pilot)
         field = app.focused
@@ -221,8 +212,7 @@ async def test_with_every_step_done_next_open_is_greyed_out_and_says_so() -> Non
             if ref.key != last:
                 session.state.step(ref.key).status = "done"
         await settle(pilot)
-        app.main_screen.goto(last)
-        await settle(pilot)
+        await go(pilot, app, last)
         assert footer_keys(app)["n"] == ("Volgende open", False)
         await pilot.press("space")
         await settle(pilot)
@@ -238,8 +228,7 @@ async def test_a_finished_check_keeps_the_step_where_it_was_scrolled_and_shows_i
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.main_screen.goto(FLOOD_STEP)
-        await settle(pilot)
+        await go(pilot, app, FLOOD_STEP)
         detail = app.main_screen.detail
         detail.focus()
         await pilot.press("end")  # down at the fields and the button
@@ -262,8 +251,7 @@ async def test_a_long_log_line_wraps_in_the_pane_and_help_says_so() -> None:
                     "SSL: CERTIFICATE_VERIFY_FAILED unable to get local issuer certificate (_ssl.c:1006) EINDE"
         app.session.mark_running(FLOOD_STEP)
         app.session.record_result(FLOOD_STEP, CheckResult(status="fail", message="mislukt"), ["kort", long_line])
-        app.main_screen.goto(FLOOD_STEP)
-        await settle(pilot)
+        await go(pilot, app, FLOOD_STEP)
         log = app.screen.query_one("#log")
         log.focus()
         await settle(pilot, 5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from tests.ui_helpers import BOOL_NL, current_key, fill_focused_form, make_app, messages, settle
+from tests.ui_helpers import BOOL_NL, current_key, fill_focused_form, go, make_app, messages, settle
 from tui.state.session import Session
 from tui.widgets.step_form import StepForm
 
@@ -147,8 +147,7 @@ async def test_walk_part_3_to_the_end_then_reopen_a_draft_and_resume() -> None:
         assert session.step_state("onderneming.aanmaken@Holding BV").answers["ondernemingcode"] == "DEMO"
 
         # space on a done step reopens it after a confirmation
-        app.main_screen.goto("wizard.welkom")
-        await settle(pilot)
+        await go(pilot, app, "wizard.welkom")
         await pilot.press("space")
         await settle(pilot)
         await pilot.press("y")
@@ -156,8 +155,7 @@ async def test_walk_part_3_to_the_end_then_reopen_a_draft_and_resume() -> None:
         assert session.status("wizard.welkom") == "todo"
 
         # half-typed form: a draft, and the cursor on it
-        app.main_screen.goto("aangifteprofiel.aanmaken")
-        await settle(pilot)
+        await go(pilot, app, "aangifteprofiel.aanmaken")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("ctrl+a", "ctrl+k", *"Half")

@@ -50,6 +50,12 @@ async def wait_until(pilot: Pilot, condition: Any, timeout: float = 5.0) -> floa
     return time.monotonic() - started
 
 
+async def go(pilot: Pilot, app: KoppelApp, key: str) -> None:
+    """Open a step as the palette's "go to step" does, and let the screen catch up."""
+    app.main_screen.goto(key)
+    await settle(pilot)
+
+
 def current_key(app: KoppelApp) -> str | None:
     main = app.main_screen
     assert main is not None
