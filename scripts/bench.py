@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -150,7 +149,7 @@ def log_pane(quick: bool) -> None:
 
 
 def state_save(runs: int) -> None:
-    from tui.state.model import ServerState, StepResult
+    from tui.state.model import StepResult
     from tui.state.store import StateStore
 
     with tempfile.TemporaryDirectory() as home:

@@ -205,7 +205,7 @@ class KoppelApp(App[None]):
         for key, items in bindings.items():
             bindings[key] = [replace(b, description=t(KEY_TEXT[b.id], self.lang)) if b.id in KEY_TEXT else b
                              for b in items]
-        if isinstance(node, DOMNode) and node.is_attached:
+        if node.is_attached:
             node.refresh_bindings()
 
     def get_key_display(self, binding: Binding) -> str:

@@ -174,8 +174,9 @@ def status(args: argparse.Namespace) -> int:
     for item in steps:
         if item["section"] != section:
             section = item["section"]
-            title = next(s.title.get(session.lang) for s in session.playbook.sections if s.id == section)
-            print(f"\n{title} {session.section_progress(section)[0]}/{session.section_progress(section)[1]}")
+            title = session.playbook.section(section).title.get(session.lang)
+            section_done, section_total = session.section_progress(section)
+            print(f"\n{title} {section_done}/{section_total}")
         when = f"  {local_time(item['updated_at'])} {item['by'] or ''}" if item["updated_at"] else ""
         print(f"  {mark(item['status'])} {item['title']}{when}")
     return EXIT_OK

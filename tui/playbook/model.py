@@ -12,7 +12,6 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field as PydanticField, model_validator
 
 Lang = Literal["nl", "en"]
-LANGS: tuple[Lang, ...] = ("nl", "en")
 
 StepKind = Literal["manual", "form", "check", "action"]
 FieldType = Literal["text", "email", "int", "choice", "bool", "path", "secret", "list"]
@@ -203,6 +202,9 @@ class Playbook(_Strict):
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps() if s.id == step_id), None)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
 
     def section_of(self, step_id: str) -> Section | None:
         return next((sec for sec in self.sections for s in sec.steps if s.id == step_id), None)

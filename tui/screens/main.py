@@ -188,7 +188,7 @@ class MainScreen(Screen[None]):
             self.detail.show(View(None, overview=True))
             self.refresh_bindings()
         else:
-            section = next(s for s in self.session.playbook.sections if s.id == info.section_id)
+            section = self.session.playbook.section(info.section_id)
             self.detail.border_title = section.title.get(self.lang)
             self.detail.show(View(None, info.section_id, info.step_id))
             self.refresh_bindings()
@@ -453,7 +453,7 @@ class MainScreen(Screen[None]):
         key = self.key
         if key is None or self.session.read_only:
             return
-        shown = {k: v for k, v in self.session.form_values(key).items()}
+        shown = self.session.form_values(key)
         if any(str(shown.get(k, "") or "") != v for k, v in event.values.items()):
             self._guard(self.session.save_draft, key, event.values)
 
@@ -515,10 +515,8 @@ class MainScreen(Screen[None]):
             self._say_what_it_waits_for(key)
             return
         forms = list(self.detail.query(StepForm))
-        if forms:
-            cleaned_ok = self._save_params(key, forms[0])
-            if not cleaned_ok:
-                return
+        if forms and not self._save_params(key, forms[0]):
+            return
         if self.start_check(key):
             self.step_changed()
 

@@ -361,7 +361,7 @@ class Session:
         entry.attempts += 1
         self._stamp(entry)
         try:
-            self._changed(now_=True)
+            self._changed()
         except SaveFailed:
             self.state.steps[key] = before  # a run that cannot be recorded does not start
             raise
@@ -375,14 +375,14 @@ class Session:
             evidence=self.scrub_value(result.evidence), duration_ms=result.duration_ms)
         entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
         self._stamp(entry)
-        self._changed(now_=True)
+        self._changed()
 
     def record_cancel(self, key: str, log_lines: Iterable[str] = ()) -> None:
         entry = self.state.step(key)
         entry.status = "interrupted"
         entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
         self._stamp(entry)
-        self._changed(now_=True)
+        self._changed()
 
     def scrub(self, text: str) -> str:
         """Mask any secret the admin typed in this session (in every spelling text may carry it:
@@ -484,7 +484,7 @@ class Session:
         entry.updated_at = now()
         entry.by = self.who
 
-    def _changed(self, *, soon: bool = False, now_: bool = False, touch: bool = True) -> None:
+    def _changed(self, *, soon: bool = False, touch: bool = True) -> None:
         if touch:
             self.state.updated_at = now()
             self.state.updated_by = self.who

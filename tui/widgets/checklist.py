@@ -175,7 +175,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
             label = Text.assemble(("= " if self.ascii_mode else "≡ ", base_style),
                                   (t("overview.title", lang), self._style("section")))
         elif info.key is None and info.step_id is None:  # a section
-            section = next(s for s in self.session.playbook.sections if s.id == info.section_id)
+            section = self.session.playbook.section(info.section_id)
             done, total = self.session.section_progress(section.id)
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             label = Text.assemble(

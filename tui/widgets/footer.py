@@ -25,8 +25,8 @@ def key_width(key: FooterKey) -> int:
 
 
 def palette_width(key: FooterKey) -> int:
-    """The palette key, docked right: its left border, "key description" and the margin after it."""
-    return 1 + cell_len(key.key_display) + 1 + cell_len(key.description) + 1
+    """The palette key, docked right: its left border, then as any key."""
+    return 1 + key_width(key)
 
 
 def fitting(keys: list[FooterKey], room: int, priority: Iterable[str]) -> list[FooterKey]:

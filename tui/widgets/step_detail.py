@@ -169,7 +169,7 @@ class StepDetail(VerticalScroll, can_focus=True):
                 yield from self._compose_text(step, lang)
                 yield Static(Content(t("detail.scoped", lang)), classes="state-note")
         elif view.section_id is not None:
-            section = next(s for s in self.session.playbook.sections if s.id == view.section_id)
+            section = self.session.playbook.section(view.section_id)
             done, total = self.session.section_progress(section.id)
             yield Static(Content(f"{section.title.get(lang)}  {done}/{total}"), id="step-title")
             if section.menu_path:

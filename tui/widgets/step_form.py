@@ -1,7 +1,7 @@
 """A step's fields: one input per field, live validation with the rule's message under it.
 
 The form only reports what the admin typed (``Changed``, ``Submitted``); the screen saves drafts and
-submits through the session. Secret fields are masked and their values never leave in ``draft()``.
+submits through the session. Secret fields are masked; the session keeps their values out of drafts.
 Live messages come from the ``validate`` it is given: the session's, which masks a secret or the
 password of an address that a rule's message would quote.
 """
@@ -28,12 +28,17 @@ BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}
 Validate = Callable[[dict[str, str]], list[Finding]]  # a form's raw values -> every finding
 
 
-def display_value(form_field: FormField, value: Any, lang: str) -> str:
+def bool_words(lang: str) -> tuple[str, str]:
+    """(yes, no) as a bool field offers them: Dutch unless English."""
+    return BOOL_WORDS["en" if lang == "en" else "nl"]
+
+
+def display_value(value: Any, lang: str) -> str:
     """A stored (cleaned) value as the admin types it."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        yes, no = BOOL_WORDS["en" if lang == "en" else "nl"]
+        yes, no = bool_words(lang)
         return yes if value else no
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
@@ -100,9 +105,9 @@ class FieldRow(Vertical):
         suffix = f" ({', '.join(flags)})" if flags else ""
         yield Static(Content(f.label.get(lang) + suffix), classes="field-label")
         widget_id = f"field-{f.id}"
-        text = display_value(f, self.value, lang)
+        text = display_value(self.value, lang)
         if f.type in ("choice", "bool"):
-            options = f.choices if f.type == "choice" else list(BOOL_WORDS["en" if lang == "en" else "nl"])
+            options = f.choices if f.type == "choice" else list(bool_words(lang))
             yield Select([(o, o) for o in options], value=text if text in options else Select.NULL,
                          prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
                          compact=True, id=widget_id)
@@ -196,11 +201,6 @@ class StepForm(Vertical):
 
     def values(self) -> dict[str, str]:
         return {row.field.id: row.raw() for row in self.query(FieldRow)}
-
-    def draft(self) -> dict[str, str]:
-        """What may be remembered of the input: everything but secrets."""
-        secret = self.step.secret_field_ids
-        return {k: v for k, v in self.values().items() if k not in secret}
 
     def show_findings(self, findings: list[Finding]) -> None:
         by_field: dict[str, list[Finding]] = {}
