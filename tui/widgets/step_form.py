@@ -49,8 +49,8 @@ class MaskedInput(Input):
     """An input for a secret: masked with "*" in ASCII mode (Textual masks with "•")."""
 
     def __init__(self, *args: Any, ascii_mode: bool, **kwargs: Any) -> None:
+        self.ascii_mode = ascii_mode  # before Input's __init__: setting a reopened step's value draws it
         super().__init__(*args, **kwargs)
-        self.ascii_mode = ascii_mode
 
     @property
     def _value(self) -> Text:  # what Input draws
