@@ -155,6 +155,7 @@ def _resolve_value(value: Any, answer: Callable[[str, str], Any], administratie:
 class Step(_Strict):
     id: str
     title: Text
+    short: Text | None = None  # the tree's label when the title would be cut at 80 columns
     kind: StepKind = "manual"
     menu_path: str | None = None  # AccountView menu path, Dutch, never translated
     intro: Text | None = None
@@ -173,6 +174,10 @@ class Step(_Strict):
     def field(self, field_id: str) -> FormField | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
+    def label(self, lang: str) -> str:
+        """What the tree shows: the short title if the playbook gives one."""
+        return (self.short or self.title).get(lang)
+
     @property
     def secret_field_ids(self) -> frozenset[str]:
         return frozenset(f.id for f in self.fields if f.secret)
@@ -181,9 +186,13 @@ class Step(_Strict):
 class Section(_Strict):
     id: str
     title: Text
+    short: Text | None = None  # the tree's label when the title would be cut at 80 columns
     intro: Text | None = None
     menu_path: str | None = None
     steps: list[Step] = PydanticField(default_factory=list)
+
+    def label(self, lang: str) -> str:
+        return (self.short or self.title).get(lang)
 
 
 class Playbook(_Strict):

@@ -179,7 +179,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
             done, total = self.session.section_progress(section.id)
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             label = Text.assemble(
-                (icon, base_style), (section.title.get(lang), self._style("section")),
+                (icon, base_style), (section.label(lang), self._style("section")),
                 (f" {done}/{total}", self._style("done" if done == total else "count")))
         elif info.key is None:  # a group of per-administratie steps
             keys = [child.data.key for child in node.children if child.data and child.data.key]
@@ -188,13 +188,14 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
             step = self.session.playbook.step(info.step_id or "")
             label = Text.assemble(
                 (mark(status, self.ascii_mode) + " ", self._style(status)),
-                (step.title.get(lang) if step else "", self._style(status) if status != "todo" else Style()),
+                (step.label(lang) if step else "", self._style(status) if status != "todo" else Style()),
                 (f" {done}/{len(keys)}", self._style("count")))
         else:
             status = self.session.status(info.key)
             ref = self.session.ref(info.key)
-            title = ref.administratie if (ref.administratie and node.parent and node.parent.data
-                                          and node.parent.data.step_id) else ref.title(lang)
+            in_group = bool(ref.administratie and node.parent and node.parent.data and node.parent.data.step_id)
+            title = ref.administratie if in_group else ref.step.label(lang) + (
+                f" ({ref.administratie})" if ref.administratie else "")
             label = Text.assemble(
                 (mark(status, self.ascii_mode) + " ", self._style(status)),
                 (title or "", self._style(status) if status != "todo" else Style()))
