@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.events import Resize
 from textual.reactive import var
 from textual.scrollbar import ScrollBar
@@ -19,11 +17,13 @@ from textual.worker import Worker, WorkerState
 
 from tui.commands import KoppelCommands, KoppelPalette
 from tui.headless import EXIT_PROBLEM
+from tui.keys import ASCII_KEYS
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.state.session import SessionError
 from tui.ui_text import t
+from tui.widgets.keyed import bindings, install
 from tui.widgets.scrollbar import ModeAwareScrollBarRender
 from tui.widgets.step_form import FieldRow
 
@@ -32,30 +32,12 @@ if TYPE_CHECKING:
     from tui.state.session import Session
     from tui.widgets.log_pane import CheckRun
 
-# binding id -> ui_text key: footer, help and palette speak the admin's language
-KEY_TEXT = {
-    "step.confirm": "key.confirm", "step.reopen": "key.reopen", "step.run": "key.run", "step.cancel": "key.cancel", "step.back": "key.back",
-    "step.next": "key.next", "step.prev": "key.prev", "step.skip": "key.skip", "step.copy": "key.copy",
-    "view.tree": "key.tree", "app.quit_q": "key.quit", "app.quit": "key.quit", "app.quit_f10": "key.quit",
-    "app.help": "key.help", "tree.up": "key.up", "tree.down": "key.down", "tree.collapse": "key.collapse",
-    "tree.expand": "key.expand", "tree.open": "key.open", "help.close": "key.close", "app.palette": "key.palette",
-}
-ASCII_KEYS = {"enter": "enter", "escape": "esc", "space": "space", "up": "up", "down": "down", "left": "left",
-              "right": "right", "ctrl+p": "ctrl+p"}
-
-
 class KoppelApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "koppel"
     # koppel's own commands only: Textual's system commands speak English and duplicate quit/help/theme
     COMMANDS = {KoppelCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="app.quit"),
-        Binding("f10", "quit", "Quit", priority=True, show=False, id="app.quit_f10"),
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     lang: var[str] = var("nl", init=False)
     ascii_mode: var[bool] = var(False, init=False)
@@ -80,8 +62,8 @@ class KoppelApp(App[None]):
 
     # -- start, size, stop ----------------------------------------------------------------
     def on_mount(self) -> None:
-        self.localize(self)
-        self.push_screen(MainScreen())
+        install(self, "app", self.lang)
+        self.push_screen(MainScreen(self.lang))
         welcome = self.session.welcome_back()
         if welcome is not None:
             self.notify(welcome.message(self.lang, at=self.clock()), timeout=8)
@@ -162,11 +144,11 @@ class KoppelApp(App[None]):
     # -- switches (keys and palette) ------------------------------------------------------
     def watch_lang(self, lang: str) -> None:
         self.session.lang = lang
-        self.localize(self)
+        install(self, "app", lang)
         for screen in self.screen_stack:
-            self.localize(screen)
             if isinstance(screen, MainScreen):
-                self.localize(screen.tree)
+                install(screen, "main", lang)
+                install(screen.tree, "tree", lang)
                 screen.refresh_all()
         self.notify(t("msg.lang", lang), timeout=2)
 
@@ -200,14 +182,6 @@ class KoppelApp(App[None]):
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
-    def localize(self, node: DOMNode) -> None:
-        bindings = node._bindings.key_to_bindings
-        for key, items in bindings.items():
-            bindings[key] = [replace(b, description=t(KEY_TEXT[b.id], self.lang)) if b.id in KEY_TEXT else b
-                             for b in items]
-        if node.is_attached:
-            node.refresh_bindings()
-
     def get_key_display(self, binding: Binding) -> str:
         if self.ascii_mode:
             return ASCII_KEYS.get(binding.key, binding.key)
@@ -218,9 +192,7 @@ class KoppelApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        help_screen = HelpScreen(self.context_help(), self.key_list(), self.lang, self.ascii_mode)
-        self.localize(help_screen)
-        self.push_screen(help_screen)
+        self.push_screen(HelpScreen(self.context_help(), self.lang, self.ascii_mode))
 
     def context_help(self) -> str:
         focused = self.focused
@@ -240,17 +212,3 @@ class KoppelApp(App[None]):
         if isinstance(focused, Log):
             return where + t("help.log", self.lang)
         return where + t("help.other", self.lang)
-
-    def key_list(self) -> list[tuple[str, str]]:
-        """Every key koppel knows, with what it does, in the admin's language."""
-        from tui.widgets.checklist import ChecklistTree
-
-        rows: list[tuple[str, str]] = []
-        for bindings in (ChecklistTree.BINDINGS, MainScreen.BINDINGS, KoppelApp.BINDINGS):
-            for binding in bindings:
-                if isinstance(binding, Binding) and binding.id in KEY_TEXT:
-                    keys = " / ".join(k.strip().replace("escape", "esc") for k in binding.key.split(","))
-                    rows.append((keys, t(KEY_TEXT[binding.id], self.lang)))
-        rows.append(("tab / shift+tab", t("key.fields", self.lang)))
-        rows.append(("enter", t("key.submit", self.lang)))
-        return rows

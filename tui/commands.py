@@ -1,4 +1,4 @@
-"""Ctrl+P: every action of koppel, and "go to step" for every step, in the admin's language."""
+"""Ctrl+P: every command of the keys table that applies now, and "go to step" for every step."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ from typing import TYPE_CHECKING, Callable
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 
+from tui import keys
+from tui.keys import Key, key_names
 from tui.ui_text import t
 
 if TYPE_CHECKING:
     from tui.app import KoppelApp
 
 Command = tuple[str, str, Callable[[], object]]
-# the step commands of the main screen: (text, key shown, action name); offered only where they apply
-STEP_COMMANDS = (("key.run", "r", "run"), ("key.cancel", "esc", "cancel"), ("key.confirm", "space", "confirm"),
-                 ("key.reopen", "space", "reopen"), ("key.skip", "s", "skip"), ("key.copy", "c", "copy"))
-# what only the palette offers (no key of its own): the help screen lists these too
-PALETTE_ONLY = ("cmd.run_all", "cmd.goto", "cmd.lang", "cmd.ascii", "cmd.ansi")
+
+
+def keys_text(k: Key) -> str:
+    """The line under a command: every key that does the same ("q / ctrl+q / f10"), else its hint."""
+    same = [key_names(other) for other in keys.KEYS if other.keys and other.words == k.words and other.scope in ("main", "app")]
+    return " / ".join(same)
 
 
 class KoppelCommands(Provider):
@@ -30,22 +33,16 @@ class KoppelCommands(Provider):
         lang = app.lang
         main = app.main_screen
         commands: list[Command] = []
-        if main is not None:
-            if app.session.next_open(main.key) is not None:  # with every step done there is none
-                commands += [(t("key.next", lang), "n", main.action_next_open),
-                             (t("key.prev", lang), "p", partial(main.action_next_open, True))]
-            commands.append((t("cmd.run_all", lang), t("cmd.run_all.help", lang), app.action_run_all))
-            # asked with the list focused: what the step allows, not what the focused field hides
-            commands += [(t(text, lang), key, getattr(main, f"action_{action}"))
-                         for text, key, action in STEP_COMMANDS if main.step_action_applies(action)]
-            commands.append((t("key.tree", lang), "t", main.action_toggle_tree))
-        commands += [
-            (t("cmd.lang", lang), "", app.action_switch_lang),
-            (t("cmd.ascii", lang), "", app.action_toggle_ascii),
-            (t("cmd.ansi", lang), "", app.action_ansi_theme),
-            (t("key.help", lang), "f1", app.action_help),
-            (t("key.quit", lang), "q / ctrl+q / f10", app.action_quit),
-        ]
+        for k in keys.KEYS:
+            if not k.palette:
+                continue
+            if k.scope == "main":
+                # asked with the list focused: what the step allows, not what the focused field hides
+                if main is not None and main.verdict(k.id).shown:
+                    commands.append((k.word(lang), keys_text(k), partial(main.perform, k.id)))
+            elif k.scope == "app" and (main is None or main.verdict(k.id).shown):
+                commands.append((k.word(lang), keys_text(k) or k.hint_text(lang),
+                                 partial(app.run_action, k.action.removeprefix("app."))))
         if main is not None:
             goto = t("cmd.goto", lang)
             for ref in app.session.refs():

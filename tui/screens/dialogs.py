@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.ui_text import t
+from tui.widgets.keyed import bindings, install
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
@@ -27,13 +27,11 @@ DIALOG_CSS = """
 
 class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
-    BINDINGS = [
-        Binding("escape,n", "answer(False)", "No", id="dialog.no"),
-        Binding("y,j", "answer(True)", "Yes", id="dialog.yes"),
-    ]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, question: str, lang: str) -> None:
         super().__init__()
+        install(self, "confirm", lang)
         self.question = question
         self.lang = lang
 
@@ -59,10 +57,11 @@ class SkipDialog(ModalScreen[str | None]):
     """Asks why an optional step is skipped; ``None`` when the admin changes their mind."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="SkipDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = bindings("skip")
 
     def __init__(self, title: str, lang: str) -> None:
         super().__init__()
+        install(self, "skip", lang)
         self.step_title = title
         self.lang = lang
 

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.commands import PALETTE_ONLY
+from tui import keys
+from tui.keys import key_names
 from tui.ui_text import STATUSES, mark, t
 from tui.widgets.footer import KoppelFooter
+from tui.widgets.keyed import bindings, install
+
+LISTED_SCOPES = ("tree", "main", "app", "form")  # what the help lists; the rest are obvious where they show
+
+
+def key_list(lang: str) -> list[tuple[str, str]]:
+    """Every key koppel knows, with what it does, in the admin's language."""
+    return [(key_names(k), k.word(lang)) for scope in LISTED_SCOPES for k in keys.KEYS
+            if k.scope == scope and k.keys and not k.system]
+
+
+def palette_only(lang: str) -> list[str]:
+    """What only the palette offers (no key of its own)."""
+    return [k.word(lang) for k in keys.KEYS if k.palette and not k.keys] + [t("cmd.goto", lang)]
 
 
 class HelpScreen(Screen[None]):
@@ -21,33 +36,34 @@ class HelpScreen(Screen[None]):
     HelpScreen #help-context { color: $foreground; }
     HelpScreen .help-foot { color: $text-muted; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close", id="help.close")]
+    BINDINGS: list[BindingType] = bindings("help")
 
-    def __init__(self, context: str, keys: list[tuple[str, str]], lang: str, ascii_mode: bool) -> None:
+    def __init__(self, context: str, lang: str, ascii_mode: bool) -> None:
         super().__init__()
+        install(self, "help", lang)
         self.context = context
-        self.keys = keys
         self.lang = lang
         self.ascii_mode = ascii_mode
 
     def compose(self) -> ComposeResult:
         lang = self.lang
+        keys = key_list(lang)
         with VerticalScroll(can_focus=True) as scroll:
             scroll.border_title = t("help.title", lang)
             yield Static(t("help.here", lang), classes="help-heading")
             yield Static(Content(self.context), id="help-context")
             yield Static(t("help.keys", lang), classes="help-heading")
-            width = max((len(k) for k, _ in self.keys), default=8) + 2
+            width = max((len(k) for k, _ in keys), default=8) + 2
             yield Static(Content.assemble(*(
-                item for key, text in self.keys for item in ((key.ljust(width), "bold $text-accent"), (text + "\n", ""))
+                item for key, text in keys for item in ((key.ljust(width), "bold $text-accent"), (text + "\n", ""))
             )).rstrip(), id="help-keys")
             yield Static(t("help.palette", lang), classes="help-heading")
-            yield Static(Content("\n".join(f"- {t(name, lang)}" for name in PALETTE_ONLY)), id="help-palette")
+            yield Static(Content("\n".join(f"- {name}" for name in palette_only(lang))), id="help-palette")
             yield Static(t("help.statuses", lang), classes="help-heading")
             yield Static(Content("\n".join(
                 f"{mark(status, self.ascii_mode):<4}{t(f'status.{status}', lang)}" for status in STATUSES)))
             yield Static(t("help.close", lang), classes="help-foot")
-        yield KoppelFooter(("app.pop_screen", "help"))
+        yield KoppelFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

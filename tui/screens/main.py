@@ -10,20 +10,23 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.actions import parse as parse_action
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Input, Tree
 from textual.worker import Worker
 
 from tui.checks.base import CheckResult
+from tui.keys import Now, Verdict, by_action, row, verdict_for_key
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
 from tui.state.session import NOTE_DRAFT, SaveFailed, SessionError
 from tui.ui_text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import StatusHeader
+from tui.widgets.keyed import WHY, bindings, install
 from tui.widgets.log_pane import CheckRun
 from tui.widgets.step_detail import StepDetail, View
 from tui.widgets.step_form import StepForm
@@ -33,37 +36,18 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 80
 SAVE_WATCH = 1.0  # s: how often a failed save is looked for (the background saver's) and retried
-TYPING_SAFE = {"help", "cancel", "back", "toggle_tree"}  # the rest are letters/space: never while typing
-STEP_ACTIONS = ("confirm", "reopen", "run", "skip", "copy", "waits")
-# what the footer keeps when it is narrow, most important first (all keys stay in F1 and Ctrl+P)
-FOOTER_PRIORITY = ("help", "run", "confirm", "reopen", "cancel", "back", "copy", "skip", "next_open", "app.quit")
 # what a step's "c" copies by running another step's check, by check name (else just "Tekst")
 COPIED_WHAT = {"licence_pdf": "copy.licence_text"}
 
 
 class MainScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "confirm", "Done", id="step.confirm"),
-        Binding("space", "reopen", "Reopen", id="step.reopen"),  # on a done step: the same key undoes it
-        Binding("r", "run", "Run", id="step.run"),
-        Binding("escape", "cancel", "Cancel", id="step.cancel"),  # only while the step's check runs
-        Binding("escape", "back", "Back", id="step.back"),  # otherwise: back to the list
-        Binding("n", "next_open", "Next open", id="step.next"),
-        Binding("p", "next_open(True)", "Previous open", show=False, id="step.prev"),
-        Binding("s", "skip", "Skip", id="step.skip"),
-        Binding("c", "copy", "Copy", id="step.copy"),
-        Binding("t", "toggle_tree", "Toggle list", show=False, id="view.tree"),
-        Binding("q", "app.quit", "Quit", id="app.quit_q"),
-        # a blocked step greys out space and r; pressing them says what the step waits for
-        Binding("space,r", "waits", show=False),
-        # with every step done n and p are greyed out; pressing them says so
-        Binding("n,p", "all_done", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("main")
 
     app: KoppelApp
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "nl") -> None:
         super().__init__()
+        install(self, "main", lang)
         self.runs: dict[str, CheckRun] = {}
         self._copying: Worker[None] | None = None
         self._unsaved: str | None = None  # the last save failure said, until a save succeeds again
@@ -83,7 +67,7 @@ class MainScreen(Screen[None]):
             detail = StepDetail(self.session, ascii_mode=self.app.ascii_mode, id="detail")
             detail.runs = self.runs
             yield detail
-        yield KoppelFooter(FOOTER_PRIORITY)
+        yield KoppelFooter()
 
     @property
     def tree(self) -> ChecklistTree:
@@ -94,8 +78,6 @@ class MainScreen(Screen[None]):
         return self.query_one(StepDetail)
 
     def on_mount(self) -> None:
-        self.app.localize(self)
-        self.app.localize(self.tree)
         self.tree.border_title = "Checklist"
         self.tree.rebuild()
         self.update_header()
@@ -201,54 +183,54 @@ class MainScreen(Screen[None]):
         elif node.allow_expand:
             node.toggle()
 
-    # -- keys that apply now --------------------------------------------------------------
+    # -- keys that apply now (the keys table decides; the actions only act) -----------------
+    def now(self) -> Now:
+        key, session = self.key, self.session
+        step = session.ref(key).step if key is not None and session.has(key) else None
+        return Now(step, session.status(key) if step else "", self._check_runs(key), session.read_only,
+                   copying=self._copying is not None, copy_text=bool(step and key and self._copy_text(key)),
+                   all_done=session.next_open(key) is None, in_list=isinstance(self.app.focused, Tree),
+                   tree_hidden=self.has_class("-tree-hidden"))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: the key applies; None: it would, but not now (greyed out); False: not here (hidden)."""
-        focused = self.app.focused
-        if isinstance(focused, Input) and action not in TYPING_SAFE:
+        if action == WHY:
+            return not self._typing()
+        rows = by_action(action)
+        if not rows or rows[0].scope != "main":
+            return True
+        if self._typing() and not rows[0].typing_safe:
             return False
-        key = self.key
-        if action == "cancel":
-            return self._check_runs(key)
-        if action == "back":
-            return not self._check_runs(key) and not isinstance(focused, Tree) and not self.has_class("-tree-hidden")
-        if action in ("next_open", "all_done"):
-            all_done = self.session.next_open(key) is None
-            return all_done if action == "all_done" else (None if all_done else True)
-        if action in STEP_ACTIONS:
-            if key is None or not self.session.has(key):
-                return False
-            return self._step_action_state(action, key)
+        state = rows[0].applies(self.now()).state
+        return True if state == "shown" else None if state == "greyed" else False
+
+    def _typing(self) -> bool:
+        return isinstance(self.app.focused, Input)
+
+    def verdict(self, key_id: str) -> Verdict:
+        """Whether a key would do something now, wherever the focus is (the palette, the buttons)."""
+        return row(key_id).applies(self.now())
+
+    def perform(self, key_id: str, *args: object) -> bool:
+        """A key's action from a button or the palette: done when it applies, else said why."""
+        verdict = self.verdict(key_id)
+        if not verdict.shown:
+            self.say_why(verdict)
+            return False
+        namespace, name, params = parse_action(row(key_id).action)
+        getattr(self.app if namespace == "app" else self, f"action_{name}")(*(args or params))
         return True
 
-    def step_action_applies(self, action: str) -> bool:
-        """Whether a step action would do something now, wherever the focus is (for the palette)."""
-        key = self.key
-        if action == "cancel":
-            return self._check_runs(key)
-        if key is None or not self.session.has(key):
-            return False
-        return self._step_action_state(action, key) is True
+    def action_why(self, name: str) -> None:
+        """A key that does nothing here: one line on why (never silence)."""
+        self.say_why(verdict_for_key("main", name, self.now()))
 
-    def _step_action_state(self, action: str, key: str) -> bool | None:
-        step = self.session.ref(key).step
-        blocked = self.session.status(key) == "blocked"
-        busy = self._check_runs(key)
-        if action == "waits":
-            return blocked
-        done = self.session.status(key) == "done"
-        if action == "confirm":
-            return False if step.kind == "form" or done else (None if blocked or busy else True)
-        if action == "reopen":
-            return step.kind != "form" and done and not busy
-        if action == "run":
-            return False if step.check is None else (None if blocked or busy else True)
-        if action == "skip":
-            return False if not step.optional else (None if busy else True)
-        assert action == "copy"
-        if not (step.copy_from or step.menu_path or self._copy_text(key)):
-            return False
-        return None if self._copying is not None else True
+    def say_why(self, verdict: Verdict) -> None:
+        if not verdict.reason:
+            return
+        key = self.key
+        names = ", ".join(b.title(self.lang) for b in self.session.blockers(key)) if key else ""
+        self.notify(t(verdict.reason, self.lang, names=names), severity="warning", timeout=4)
 
     def _check_runs(self, key: str | None) -> bool:
         run = self.runs.get(key) if key else None
@@ -297,39 +279,23 @@ class MainScreen(Screen[None]):
             self.update_header()
             self.notify(t("msg.saved_again", self.lang), timeout=4)
 
-    def action_next_open(self, backwards: bool = False) -> None:
-        nxt = self.session.next_open(self.key, backwards=backwards)
-        if nxt is None:
-            self.action_all_done()
-        self.goto(nxt)
-
-    def action_all_done(self) -> None:
-        self.notify(t("msg.all_done", self.lang))
-
-    def action_waits(self) -> None:
-        if self.key is not None:
-            self._say_what_it_waits_for(self.key)
-
-    def _say_what_it_waits_for(self, key: str) -> None:
-        names = ", ".join(b.title(self.lang) for b in self.session.blockers(key))
-        self.notify(f"{t('detail.waits_for', self.lang)}: {names}", severity="warning")
-
-    def action_confirm(self) -> None:
+    # the actions run only where the keys table lets them (bindings, perform): they just act
+    def _at(self) -> str:
         key = self.key
-        if key is None:
-            return
-        status, step = self.session.status(key), self.session.ref(key).step
-        if status == "blocked":  # before any question: the answer would be no anyway
-            self._say_what_it_waits_for(key)
-            return
+        assert key is not None, "a step action without a step: the keys table lets none through"
+        return key
+
+    def action_next_open(self, backwards: bool = False) -> None:
+        self.goto(self.session.next_open(self.key, backwards=backwards))
+
+    def action_confirm(self, note: str | None = None) -> None:
+        key = self._at()
         title = self.session.ref(key).title(self.lang)
-        if status == "done":
-            self.action_reopen()
-        elif step.check is not None and not self._check_is_na(key):
+        if self.session.ref(key).step.check is not None and not self._check_is_na(key):
             self.app.push_screen(ConfirmDialog(t("dlg.confirm_check", self.lang, title=title), self.lang),
                                  lambda yes: yes and self._confirm(key, ""))
         else:
-            self._confirm(key, self.detail.note())
+            self._confirm(key, self.detail.note() if note is None else note)
 
     def _check_is_na(self, key: str) -> bool:
         result = self.session.step_state(key).result
@@ -341,9 +307,7 @@ class MainScreen(Screen[None]):
             self._completed(key)
 
     def action_reopen(self) -> None:
-        key = self.key
-        if key is None or self.session.status(key) != "done":
-            return
+        key = self._at()
         title = self.session.ref(key).title(self.lang)
         self.app.push_screen(ConfirmDialog(t("dlg.reopen", self.lang, title=title), self.lang),
                              lambda yes: yes and self._reopen(key))
@@ -362,13 +326,8 @@ class MainScreen(Screen[None]):
             self.tree.focus()
 
     def action_skip(self) -> None:
-        key = self.key
-        if key is None:
-            return
+        key = self._at()
         ref = self.session.ref(key)
-        if not ref.step.optional:
-            self.notify(t("msg.not_optional", self.lang), severity="warning")
-            return
 
         def skip(reason: str | None) -> None:
             if reason and self._guard(self.session.skip, key, reason):
@@ -382,9 +341,7 @@ class MainScreen(Screen[None]):
         return str(evidence.get("clipboard") or "")
 
     def action_copy(self) -> None:
-        key = self.key
-        if key is None:
-            return
+        key = self._at()
         step = self.session.ref(key).step
         if step.copy_from:
             self.copy_by_check(key)
@@ -469,7 +426,7 @@ class MainScreen(Screen[None]):
             return
         step = self.session.ref(key).step
         if step.kind != "form":
-            self.action_run()
+            self.perform("step.run")
             return
         try:
             findings = self.session.submit(key, event.values)
@@ -489,31 +446,19 @@ class MainScreen(Screen[None]):
 
     @on(StepDetail.ConfirmPressed)
     def _confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
-        key = self.key
-        if key is not None and self.session.status(key) != "done":
-            self._confirm(key, event.note)
-        else:
-            self.action_confirm()
+        self.perform("step.reopen" if self.session.status(self._at()) == "done" else "step.confirm", event.note)
 
     @on(StepDetail.RunPressed)
     def _run_pressed(self) -> None:
-        self.action_run()
+        self.perform("step.run")
 
     @on(StepDetail.CancelPressed)
     def _cancel_pressed(self) -> None:
-        self.action_cancel()
+        self.perform("step.cancel")
 
     # -- checks ---------------------------------------------------------------------------
     def action_run(self) -> None:
-        key = self.key
-        if key is None:
-            return
-        if self.session.ref(key).step.check is None:
-            self.notify(t("msg.not_check", self.lang), severity="warning")
-            return
-        if self.session.status(key) == "blocked":
-            self._say_what_it_waits_for(key)
-            return
+        key = self._at()
         forms = list(self.detail.query(StepForm))
         if forms and not self._save_params(key, forms[0]):
             return

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.ui_text import mark, t
+from tui.widgets.keyed import bindings, install
 
 if TYPE_CHECKING:
     from tui.state.session import Session
@@ -32,17 +33,7 @@ class NodeInfo:
 class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
     """Reads statuses from the session at render time; the screen calls ``refresh_statuses``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="tree.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="tree.down"),
-        Binding("left", "collapse_or_parent", "Collapse", show=False, id="tree.collapse"),
-        Binding("right", "expand_or_child", "Expand", show=False, id="tree.expand"),
-        Binding("enter", "select_cursor", "Open", show=False, id="tree.open"),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("home", "scroll_home", show=False),
-        Binding("end", "scroll_end", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tree")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "checklist--todo", "checklist--running", "checklist--done", "checklist--failed",
@@ -66,6 +57,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
 
     def __init__(self, session: Session, *, ascii_mode: bool = False, id: str | None = None) -> None:
         super().__init__("checklist", id=id)
+        install(self, "tree", session.lang)
         self.session = session
         self.show_root = False
         self.auto_expand = False

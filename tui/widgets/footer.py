@@ -1,13 +1,11 @@
 """The footer: compact, and at any width it shows F1 Help and the palette key.
 
 Textual's footer clips the keys that do not fit on the right, words cut in half, F1 among them.
-This one drops whole keys instead, least important first (``priority``, a list of actions);
+This one drops whole keys instead, least important first (the keys table's footer rank);
 every dropped key is still in the F1 help and the Ctrl+P palette.
 """
 
 from __future__ import annotations
-
-from typing import Iterable
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -16,7 +14,10 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from tui.keys import footer_rank
+
 PALETTE_CLASS = "-command-palette"
+UNRANKED = 1000  # a shown key without a rank: dropped first
 
 
 def key_width(key: FooterKey) -> int:
@@ -29,12 +30,11 @@ def palette_width(key: FooterKey) -> int:
     return 1 + key_width(key)
 
 
-def fitting(keys: list[FooterKey], room: int, priority: Iterable[str]) -> list[FooterKey]:
-    """The keys that fit in ``room`` cells, most important first, shown in their own order."""
-    rank = {action: index for index, action in enumerate(priority)}
+def fitting(keys: list[FooterKey], room: int, rank: dict[str, int]) -> list[FooterKey]:
+    """The keys that fit in ``room`` cells, most important (lowest rank) first, shown in their own order."""
     kept: set[int] = set()
     used = 0
-    for index in sorted(range(len(keys)), key=lambda i: (rank.get(keys[i].action, len(rank)), i)):
+    for index in sorted(range(len(keys)), key=lambda i: (rank.get(keys[i].action, UNRANKED), i)):
         width = key_width(keys[index])
         if used + width <= room:
             kept.add(index)
@@ -43,9 +43,8 @@ def fitting(keys: list[FooterKey], room: int, priority: Iterable[str]) -> list[F
 
 
 class KoppelFooter(Footer):
-    def __init__(self, priority: Iterable[str] = ("help",), *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(compact=True, id=id)
-        self.priority = tuple(priority)
         self._width = 0
 
     def compose(self) -> ComposeResult:
@@ -60,7 +59,7 @@ class KoppelFooter(Footer):
                 palette.append(widget)
         room = (self.size.width or self.app.size.width) - sum(
             palette_width(w) for w in palette if isinstance(w, FooterKey))
-        yield from fitting(keys, room, self.priority)
+        yield from fitting(keys, room, footer_rank())
         yield from palette
 
     def on_resize(self, event: Resize) -> None:

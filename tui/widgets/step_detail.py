@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Markdown, Static
 
+from tui.keys import button_label
 from tui.playbook.model import Step
 from tui.state.session import NOTE_DRAFT
 from tui.ui_text import mark, t
@@ -253,7 +254,7 @@ class StepDetail(VerticalScroll, can_focus=True):
                            validate=self._validator(key), id="form")
         if step.kind == "form":
             with Horizontal(classes="buttons"):
-                yield Button(t("detail.submit_button", lang), id="submit", compact=True,
+                yield Button(button_label("form.submit", lang, t("detail.submit_button", lang)), id="submit", compact=True,
                              disabled=status == "blocked")
             return
         if step.check is None:  # manual
@@ -261,8 +262,8 @@ class StepDetail(VerticalScroll, can_focus=True):
                 note = (entry.draft or {}).get(NOTE_DRAFT, entry.note)
                 yield Input(note, placeholder=t("detail.manual_note", lang), compact=True, id="manual-note")
             with Horizontal(classes="buttons"):
-                label = "detail.reopen_button" if status == "done" else "detail.confirm_button"
-                yield Button(t(label, lang), id="confirm", compact=True, disabled=status == "blocked")
+                label = button_label("step.reopen" if status == "done" else "step.confirm", lang)
+                yield Button(label, id="confirm", compact=True, disabled=status == "blocked")
             return
         run = self.runs.get(key)
         running = run is not None and run.active
@@ -281,10 +282,10 @@ class StepDetail(VerticalScroll, can_focus=True):
             yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode,
                            validate=self._validator(key), id="form")
         with Horizontal(classes="buttons"):
-            label = "detail.rerun_button" if entry.result or status == "interrupted" else "detail.run_button"
-            yield Button(t(label, lang), id="run", compact=True, disabled=running or status == "blocked")
+            again = t("detail.rerun_button", lang) if entry.result or status == "interrupted" else None
+            yield Button(button_label("step.run", lang, again), id="run", compact=True, disabled=running or status == "blocked")
             if running:
-                yield Button(t("detail.cancel_button", lang), id="cancel", compact=True, variant="warning")
+                yield Button(button_label("step.cancel", lang), id="cancel", compact=True, variant="warning")
         if run is not None or entry.log_tail:
             yield LogPane(run, list(entry.log_tail), ascii_mode=self.ascii_mode, lang=lang, id="log-pane")
 

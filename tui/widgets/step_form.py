@@ -8,7 +8,6 @@ password of an address that a rule's message would quote.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Callable
 
 from rich.text import Text
@@ -23,6 +22,7 @@ from textual.widgets._select import SelectOverlay
 from tui.playbook.model import FormField, Step
 from tui.playbook.rules import Finding, validate_values
 from tui.ui_text import t
+from tui.widgets.keyed import install
 
 BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}
 Validate = Callable[[dict[str, str]], list[Finding]]  # a form's raw values -> every finding
@@ -123,8 +123,7 @@ class FieldRow(Vertical):
 
     def on_mount(self) -> None:
         for overlay in self.query(SelectOverlay):  # its footer key says "Dismiss menu", in English
-            keys = overlay._bindings.key_to_bindings
-            keys["escape"] = [replace(b, description=t("key.close", self.lang)) for b in keys.get("escape", [])]
+            install(overlay, "select", self.lang)
         if self.ascii_mode:
             for arrow, text in ((".down-arrow", "v"), (".up-arrow", "^")):
                 for static in self.query(arrow).results(Static):
