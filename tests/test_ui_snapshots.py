@@ -51,7 +51,7 @@ def test_ascii_narrow_60x20(snap_compare) -> None:
     assert snap_compare(seeded(ascii_mode=True), terminal_size=(60, 20))
 
 
-def test_blocked_step_greys_out_run_and_done(snap_compare) -> None:
+def test_blocked_step_hides_run_and_done(snap_compare) -> None:
     async def open_blocked_check(pilot) -> None:
         pilot.app.main_screen.goto("wizard.communicatie")
         await pilot.pause()

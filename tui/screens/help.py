@@ -15,7 +15,7 @@ from tui.ui_text import STATUSES, mark, t
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.keyed import bindings, install
 
-LISTED_SCOPES = ("tree", "main", "app", "form")  # what the help lists; the rest are obvious where they show
+LISTED_SCOPES = ("main", "app", "tree", "form")  # what the help lists; the rest are obvious where they show
 
 
 def key_list(lang: str) -> list[tuple[str, str]]:
