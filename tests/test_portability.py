@@ -541,13 +541,13 @@ def test_folder_rename_waits_out_a_scanner_on_windows_only(tmp_path: Path) -> No
 
 
 def test_folder_fsync_is_posix_only(tmp_path: Path) -> None:
-    from tui.state.store import _fsync_dir
+    from tui.state.atomic import fsync_dir
 
-    _fsync_dir(tmp_path / "missing", is_windows=True)  # Windows never opens a folder
+    fsync_dir(tmp_path / "missing", is_windows=True)  # Windows never opens a folder
     if os.name != "nt":
         with pytest.raises(FileNotFoundError):
-            _fsync_dir(tmp_path / "missing", is_windows=False)
-        _fsync_dir(tmp_path, is_windows=False)
+            fsync_dir(tmp_path / "missing", is_windows=False)
+        fsync_dir(tmp_path, is_windows=False)
 
 
 def test_hangup_signals_per_platform() -> None:

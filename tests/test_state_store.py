@@ -17,15 +17,9 @@ import pytest
 
 from tui.state.model import SCHEMA_VERSION, ServerState, StepResult
 from tui.state.paths import state_dir, who
-from tui.state.store import (
-    REPLACE_ATTEMPTS,
-    StateInUse,
-    StateStore,
-    _replace,
-    list_servers,
-    migrate,
-    reset,
-)
+from tui.state.atomic import REPLACE_ATTEMPTS, replace_retrying
+from tui.state.migration import migrate
+from tui.state.store import StateInUse, StateStore, list_servers, reset
 
 SERVER = "av-srv01"
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -300,7 +294,8 @@ def test_holder_without_owner_info_is_still_reported(koppel_home: Path) -> None:
         taken = datetime.fromtimestamp(lock_path.stat().st_mtime, timezone.utc)
         with pytest.raises(StateInUse) as caught:
             store_for(koppel_home).open()
-    assert (caught.value.owner, caught.value.pid, caught.value.since) == ("an unknown user", 0, taken)
+    assert (caught.value.owner, caught.value.pid, caught.value.since) == (None, None, taken)
+    assert "pid" not in str(caught.value) and "no owner information" in str(caught.value)
 
 
 HOLDER = """
@@ -526,7 +521,7 @@ def test_snapshot_is_taken_under_the_mutex(koppel_home: Path) -> None:
 def test_background_save_failure_is_reported_and_retried(koppel_home: Path) -> None:
     store = CountingStore(koppel_home, SERVER, app_version="0.1.0")
     state = store.open()
-    held_lock = store.lock_path
+    held_lock = store.lock.path
     parked = store.folder.with_name("state-away")
     store.folder.rename(parked)  # the folder disappears (e.g. a share went away)
     try:
@@ -556,7 +551,7 @@ def test_replace_rides_out_a_windows_sharing_violation(tmp_path: Path) -> None:
             raise PermissionError(13, "The process cannot access the file because it is being used by another process")
         os.replace(a, b)
 
-    _replace(src, dst, replace=held_twice)
+    replace_retrying(src, dst, replace=held_twice)
     assert dst.read_text() == "new" and len(calls) == 3
 
     def always_held(a: Path, b: Path) -> None:
@@ -566,7 +561,7 @@ def test_replace_rides_out_a_windows_sharing_violation(tmp_path: Path) -> None:
     calls.clear()
     src.write_text("newer")
     with pytest.raises(PermissionError):
-        _replace(src, dst, replace=always_held, attempts=3)
+        replace_retrying(src, dst, replace=always_held, attempts=3)
     assert len(calls) == 3 and dst.read_text() == "new"
     assert REPLACE_ATTEMPTS >= 5
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.ui_helpers import go, make_app, screen_lines, settle, wait_until
-from tui.state import store as store_module
+from tui.state import atomic
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
 MANUAL = "vooraf.gateway_download"  # a manual step, once vereisten.editie is done
@@ -30,7 +30,7 @@ class Disk:
 @pytest.fixture
 def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
     disk = Disk()
-    real = store_module._write_temp
+    real = atomic.write_temp
 
     def write_temp(beside: Path, data: bytes) -> Path:
         if disk.full:
@@ -38,7 +38,7 @@ def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
         return real(beside, data)
 
-    monkeypatch.setattr(store_module, "_write_temp", write_temp)
+    monkeypatch.setattr(atomic, "write_temp", write_temp)
     return disk
 
 

@@ -193,7 +193,9 @@ def servers(args: argparse.Namespace) -> int:
         print("no servers yet" if args.lang == "en" else "nog geen servers")
     else:
         for row in rows:
-            print("  ".join(str(row.get(k) or "") for k in ("server", "updated_at", "updated_by", "in_use_by")).rstrip())
+            problem = f"({row['problem']})" if row["problem"] else ""
+            print("  ".join(str(row.get(k) or "") for k in ("server", "updated_at", "updated_by", "in_use_by"))
+                  .rstrip() + (f"  {problem}" if problem else ""))
     return EXIT_OK
 
 

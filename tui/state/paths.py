@@ -48,15 +48,16 @@ def koppel_home(override: str | Path | None = None) -> Path:
     return Path(user_state_dir("koppel", appauthor=False))
 
 
-def _subdir(home: Path | None, name: str) -> Path:
+def _subdir(home: Path | None, name: str, *, create: bool = True) -> Path:
     folder = (home or koppel_home()) / name
-    # 0o700: the state names servers and people; other local users have no business there
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if create:  # 0o700: the state names servers and people; other local users have no business there
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
 
-def state_dir(home: Path | None = None) -> Path:
-    return _subdir(home, "state")
+def state_dir(home: Path | None = None, *, create: bool = True) -> Path:
+    """The state folder; ``create=False`` for readers (``koppel servers``) on a home they may not change."""
+    return _subdir(home, "state", create=create)
 
 
 def log_dir(home: Path | None = None) -> Path:

@@ -8,252 +8,40 @@ Files in ``state_dir(home)`` for server ``s`` (names from ``safe_server_name``, 
   them, else a copy).
 - ``s.json.corrupt-<UTC time>``: a damaged file moved aside; kept (also by ``reset``) for support.
 - ``s.json.schema-<N>``: the file as it was before it was migrated from schema N; kept likewise.
-- ``s.lock``: the OS lock (filelock: fcntl / msvcrt), released by the OS when its process dies.
-- ``s.lock.json``: who holds the lock (owner user@host, pid, since), for the "in use" message.
-- ``.s.json.<hex>.tmp`` and the like: a write in progress; removed by the next writable open.
+- ``s.lock``, ``s.lock.json``: the lock and who holds it (``tui.state.lock``).
+- ``.s.json.<hex>.tmp`` and the like: a write in progress (``tui.state.atomic``); removed by the
+  next writable open.
+
+The parts: ``tui.state.atomic`` (complete files at every instant), ``tui.state.lock`` (one koppel per
+server), ``tui.state.migration`` (decoding, damage, older schemas); this module puts them together.
 
 Secrets never get here: ``tui.state.session`` drops secret fields before they reach ServerState.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 import os
 import re
-import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-from pydantic import ValidationError
+from tui.limits import STATE_FILE_MAX_BYTES
+from tui.state.atomic import TEMP_NAME, read_if_exists, replace_retrying, write_atomically
+from tui.state.lock import ServerLock, StateInUse, holder
+from tui.state.migration import Unusable, decode
+from tui.state.model import SCHEMA_VERSION, ServerState
+from tui.state.paths import BadServerName, safe_server_name, state_dir
 
-from tui.state.model import SCHEMA_VERSION, ServerState, now
-from tui.state.paths import BadServerName, safe_server_name, state_dir, who
-
-LOCK_WAIT = 0.25  # s: rides out list_servers' momentary probe; a real owner holds the lock far longer
-OWNER_INFO_WAIT = 0.5  # s: a new owner writes its .lock.json just after taking the lock
-REPLACE_ATTEMPTS = 8  # 10 ms doubling: gives a virus scanner or indexer about 1.3 s to let go
-
-
-class StateInUse(Exception):
-    """Another koppel holds this server's state."""
-
-    def __init__(self, server: str, owner: str, pid: int, since: datetime) -> None:
-        self.server, self.owner, self.pid, self.since = server, owner, pid, since
-        shown = since.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        super().__init__(f"state of server {server} is in use by {owner}, pid {pid}, since {shown}")
-
-
-class _Unusable(Exception):
-    """A state file that cannot be loaded; str() says why, in a few words."""
-
-
-# --- migration -----------------------------------------------------------------------------------
-
-
-def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
-    """Schema 0 (koppel 0.0.x) kept ``current_step`` instead of ``cursor``, all answers in one
-    flat dict keyed ``"<step key>/<field>"``, statuses in a ``status`` dict with "open" for todo,
-    and ``saved_at`` / ``saved_by`` for updated_at / updated_by."""
-    new = dict(data)
-    steps: dict[str, dict[str, Any]] = {}
-    for key, status in (new.pop("status", None) or {}).items():
-        steps.setdefault(key, {})["status"] = "todo" if status == "open" else status
-    for flat, value in (new.pop("answers", None) or {}).items():
-        key, _, field = flat.rpartition("/")
-        if not key or not field:
-            raise ValueError(f"answer {flat!r} is not named '<step>/<field>'")
-        steps.setdefault(key, {}).setdefault("answers", {})[field] = value
-    new["steps"] = steps
-    new["cursor"] = new.pop("current_step", None)
-    new["updated_at"] = new.pop("saved_at", None)
-    new["updated_by"] = new.pop("saved_by", None)
-    new["schema_version"] = 1
-    return new
-
-
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1}
-
-
-def migrate(data: dict[str, Any]) -> dict[str, Any]:
-    """``data`` of an older schema_version brought to SCHEMA_VERSION, one step at a time (the
-    input is not changed). Raises ValueError when a step is missing or the data does not fit it."""
-    version = data.get("schema_version")
-    while isinstance(version, int) and version < SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise ValueError(f"no migration from schema {version}")
-        data = step(data)
-        version = data["schema_version"]
-    return data
-
-
-def _decode(raw: bytes) -> tuple[ServerState | None, int]:
-    """The state in ``raw`` and the schema it was written with. Newer schemas are returned as far
-    as this koppel understands them (None when not at all): they are never judged damaged."""
-    if not raw.strip():
-        raise _Unusable("the file is empty")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))  # -sig: a BOM from Notepad is no damage
-    except UnicodeDecodeError:
-        raise _Unusable("it is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise _Unusable(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    if not isinstance(data, dict):
-        raise _Unusable("it is not a JSON object")
-    version = data.get("schema_version")
-    if type(version) is not int or version < 0:
-        raise _Unusable("it has no valid schema_version")
-    if version < SCHEMA_VERSION:
-        try:
-            data = migrate(data)
-        except (ValueError, TypeError, AttributeError) as error:
-            raise _Unusable(f"cannot convert it from schema {version}: {error}") from None
-    try:
-        return ServerState.model_validate(data), version
-    except ValidationError as error:
-        if version > SCHEMA_VERSION:
-            return None, version
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "top level"
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise _Unusable(f"not a koppel state: {where}: {first['msg']}{more}") from None
-
-
-# --- file primitives -----------------------------------------------------------------------------
+__all__ = ["StateInUse", "StateStore", "list_servers", "reset", "write_atomically"]
 
 
 def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _write_temp(beside: Path, data: bytes) -> Path:
-    """A new temp file next to ``beside`` (same folder, so a rename is atomic), data on disk."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
-    while True:
-        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            fd = os.open(tmp, flags, 0o600)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _replace(src: Path, dst: Path, *, replace: Callable[[Path, Path], None] = os.replace,
-             attempts: int = REPLACE_ATTEMPTS) -> None:
-    """os.replace, retried briefly: on Windows a virus scanner, the indexer or a reader holding
-    ``dst`` open makes it fail with PermissionError for a moment."""
-    for attempt in range(attempts):
-        try:
-            replace(src, dst)
-            return
-        except PermissionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.01 * 2**attempt)
-
-
-def _fsync_dir(folder: Path, *, is_windows: bool = os.name == "nt") -> None:
-    """Make renames in ``folder`` durable. POSIX only: Windows cannot open a folder with os.open,
-    and NTFS journals the rename itself."""
-    if is_windows:
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # some file systems (network shares) refuse fsync on a folder; nothing to do
-        pass
-    finally:
-        os.close(fd)
-
-
-def _keep_backup(current: Path, backup: Path) -> None:
-    """``backup`` becomes a complete copy of ``current``, replacing the old one in one rename."""
-    link = backup.with_name(f".{backup.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        os.link(current, link)  # cheap: no data copied; current is never written in place
-    except OSError:  # no hard links here (FAT, some shares): a real copy
-        link = _write_temp(backup, current.read_bytes())
-    try:
-        _replace(link, backup)
-    except BaseException:
-        link.unlink(missing_ok=True)
-        raise
-
-
-def write_atomically(target: Path, data: bytes, *, backup: Path | None = None) -> None:
-    """Write ``target`` so that at every instant it is a complete file: the old one or the new one.
-
-    Order: new data in a temp file and fsynced; then (when asked) the current file hard-linked or
-    copied to ``backup`` (so .bak is always a complete earlier version too); then the temp file
-    renamed over ``target``; then the folder fsynced so the renames survive a power cut.
-    """
-    tmp = _write_temp(target, data)
-    try:
-        if backup is not None and target.exists():
-            _keep_backup(target, backup)
-        _replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
-
-
-# --- the lock ------------------------------------------------------------------------------------
-
-
-def _read_owner(info_path: Path) -> tuple[str, int, datetime] | None:
-    try:
-        info = json.loads(info_path.read_bytes())
-        return str(info["owner"]), int(info["pid"]), datetime.fromisoformat(info["since"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _in_use(server: str, info_path: Path, lock_path: Path) -> StateInUse:
-    deadline = time.monotonic() + OWNER_INFO_WAIT
-    while (owner := _read_owner(info_path)) is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if owner is None:
-        try:
-            since = datetime.fromtimestamp(lock_path.stat().st_mtime, timezone.utc)
-        except OSError:
-            since = now()
-        owner = ("an unknown user", 0, since)
-    return StateInUse(server, *owner)
-
-
-def _holder(folder: Path, server: str) -> str | None:
-    """``"user@host, pid N"`` of the koppel holding ``server``'s lock, else None. Probes the OS lock
-    (taken and dropped at once) rather than trusting a .lock.json a killed koppel may have left."""
-    lock_path = folder / f"{server}.lock"
-    if not lock_path.exists():
-        return None
-    probe = FileLock(lock_path, thread_local=False)
-    try:
-        probe.acquire(blocking=False)
-    except Timeout:
-        owner = _read_owner(folder / f"{server}.lock.json")
-        return f"{owner[0]}, pid {owner[1]}" if owner else "an unknown user"
-    probe.release()
-    return None
+    return read_if_exists(path, STATE_FILE_MAX_BYTES)
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -277,14 +65,12 @@ class StateStore:
         self.folder = state_dir(Path(home))
         self.path = self.folder / f"{self.server}.json"
         self.bak_path = self.folder / f"{self.server}.json.bak"
-        self.lock_path = self.folder / f"{self.server}.lock"
-        self.owner_path = self.folder / f"{self.server}.lock.json"
+        self.lock = ServerLock(self.folder, self.server, app_version)
         self.read_only = read_only
         self.app_version = app_version
         self.notices: list[str] = []
         self.save_error: str | None = None  # the last background save failure; cleared by a good save
         self.mutex = threading.RLock()
-        self._lock: FileLock | None = None
         self._opened = self._closed = False
         self._io = threading.Lock()  # one file write at a time: saver thread vs save()/flush()
         self._cond = threading.Condition()
@@ -293,9 +79,9 @@ class StateStore:
         self._taken = self._written = self._settled = 0  # snapshot numbers: taken, on disk, attempted
         self._stopping = False
         self._saver: threading.Thread | None = None
-        self._leftovers = re.compile(
-            rf"\.{re.escape(self.server)}\.(json|json\.bak|lock\.json)\.[0-9a-f]{{12}}\.tmp"
-        )
+        # every file koppel writes atomically for this server, the .schema-N copy included
+        companions = rf"{re.escape(self.server)}\.(json|json\.bak|json\.schema-\d+|lock\.json)"
+        self._leftovers = re.compile(TEMP_NAME.format(target=companions))
 
     def __enter__(self) -> StateStore:
         return self
@@ -329,28 +115,10 @@ class StateStore:
         return state
 
     def _acquire(self) -> None:
-        lock = FileLock(self.lock_path, thread_local=False)
-        try:
-            lock.acquire(timeout=LOCK_WAIT)
-        except Timeout:
-            raise _in_use(self.server, self.owner_path, self.lock_path) from None
-        self._lock = lock
-        info = {"owner": who(), "pid": os.getpid(), "since": now().isoformat(), "app_version": self.app_version}
-        try:
-            write_atomically(self.owner_path, json.dumps(info, indent=2).encode())
-        except BaseException:
-            self._release()
-            raise
+        self.lock.acquire()
 
     def _release(self) -> None:
-        if self._lock is None:
-            return
-        try:  # while the lock is still ours, so never someone else's info
-            self.owner_path.unlink(missing_ok=True)
-        except OSError:  # a reader has it open (Windows); a stale info file is harmless
-            pass
-        self._lock.release()
-        self._lock = None
+        self.lock.release()
 
     def _load(self) -> ServerState:
         if not self.read_only:
@@ -359,8 +127,8 @@ class StateStore:
         raw = _read(self.path)
         if raw is not None:
             try:
-                return self._accept(*_decode(raw), raw, self.path)
-            except _Unusable as bad:
+                return self._accept(*decode(raw), raw, self.path)
+            except Unusable as bad:
                 damage = f"{self.path.name} is damaged ({bad})"
                 if not self.read_only:
                     damage += f" and was moved aside as {self._quarantine(self.path)}"
@@ -371,8 +139,8 @@ class StateStore:
             return ServerState(server=self.server, app_version=self.app_version)
         damage = damage or f"{self.path.name} is missing"
         try:
-            decoded = _decode(backup)
-        except _Unusable as bad:
+            decoded = decode(backup)
+        except Unusable as bad:
             note = f"{self.bak_path.name} is damaged too ({bad})"
             if not self.read_only:
                 note += f" and was moved aside as {self._quarantine(self.bak_path)}"
@@ -419,7 +187,7 @@ class StateStore:
         while target.exists():
             count += 1
             target = path.with_name(f"{path.name}.corrupt-{stamp}-{count}")
-        _replace(path, target)
+        replace_retrying(path, target)
         return target.name
 
     def _remove_leftovers(self) -> None:
@@ -475,7 +243,7 @@ class StateStore:
         write_atomically(self.path, data, backup=self.bak_path)
 
     def _check_usable(self) -> None:
-        if self._stopping or self._lock is None:  # never write without holding the lock
+        if self._stopping or not self.lock.held:  # never write without holding the lock
             raise RuntimeError(f"the state store of {self.server} is not open (or already closed)")
 
     def save(self, state: ServerState) -> None:
@@ -565,7 +333,11 @@ def list_servers(home: Path) -> list[dict[str, Any]]:
     ``updated_by``; ``schema_version``; ``in_use_by`` ("user@host, pid N" or None); ``problem``
     (why the file could not be read, else None).
     """
-    folder = state_dir(Path(home))
+    folder = state_dir(Path(home), create=False)  # a reader: a read-only home is no obstacle
+    if not folder.is_dir():
+        if any(part.exists() and not part.is_dir() for part in (folder, *folder.parents)):  # said plainly
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+        return []  # nothing was ever saved here
     summaries = []
     for path in sorted(folder.glob("*.json")):
         server = path.name.removesuffix(".json")
@@ -576,12 +348,15 @@ def list_servers(home: Path) -> list[dict[str, Any]]:
             continue
         summary: dict[str, Any] = {
             "server": server, "statuses": {}, "done": 0, "cursor": None, "updated_at": None,
-            "updated_by": None, "schema_version": None, "in_use_by": _holder(folder, server), "problem": None,
+            "updated_by": None, "schema_version": None, "in_use_by": holder(folder, server), "problem": None,
         }
-        try:
-            state, summary["schema_version"] = _decode(path.read_bytes())
-        except (OSError, _Unusable) as bad:
-            summary["problem"] = str(bad)
+        try:  # each file on its own: one damaged or unreadable server never hides the others
+            raw = _read(path)
+            if raw is None:  # removed since the listing began
+                continue
+            state, summary["schema_version"] = decode(raw)
+        except (OSError, Unusable) as bad:
+            summary["problem"] = (bad.strerror or type(bad).__name__) if isinstance(bad, OSError) else str(bad)
             state = None
         if state is not None:
             statuses = Counter(step.status for step in state.steps.values())

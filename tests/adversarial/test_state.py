@@ -1,0 +1,145 @@
+"""State that tried to lock a server out (issue 9 items 8 and 12): each fault by name, run as the
+admin runs koppel (a real process) on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from tests.test_robustness import POSIX_ONLY, launcher_for_modes, run
+from tui.state.model import ServerState
+from tui.state.session import open_session
+
+SERVER = "srv"
+
+
+def state_folder(home: Path) -> Path:
+    folder = home / "state"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def good_state(home: Path, server: str = SERVER, cursor: str = "wizard.licentie") -> bytes:
+    data = ServerState(server=server, cursor=cursor).model_dump_json(indent=2).encode()
+    (state_folder(home) / f"{server}.json").write_bytes(data)
+    return data
+
+
+def damaged_with_a_good_bak(home: Path, damage: bytes) -> None:
+    good_state(home)
+    folder = state_folder(home)
+    os.replace(folder / f"{SERVER}.json", folder / f"{SERVER}.json.bak")
+    (folder / f"{SERVER}.json").write_bytes(damage)
+
+
+DAMAGE = {
+    "nested_200k_brackets": b"[" * 200_000,
+    "nested_200k_objects": b'{"a":' * 200_000,
+    "integer_of_5000_digits": b'{"schema_version": 1, "server": "srv", "n": ' + b"9" * 5000 + b"}",
+    "nested_40_deep_inside_a_valid_state": b'{"schema_version": 1, "server": "srv", "extra": '
+                                           + b"[" * 40 + b"]" * 40 + b"}",
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=str)
+def test_state_file_that_cannot_be_loaded_is_quarantined_and_bak_restored(
+    damage: str, koppel_home: Path, subprocess_env: dict[str, str]
+) -> None:
+    damaged_with_a_good_bak(koppel_home, DAMAGE[damage])
+    for command in (["status", "--json"], ["answers", "export"]):  # both only look: nothing moved yet
+        done = run([*command, "--server", SERVER], subprocess_env)
+        assert done.returncode == 0, done.stderr
+        assert "damaged" in done.stderr and len(done.stderr) < 1000
+    session = open_session(koppel_home, SERVER)  # the app's road, taking the lock
+    try:
+        assert session.state.cursor == "wizard.licentie"
+        assert any("moved aside" in notice for notice in session.store.notices)
+    finally:
+        session.close()
+    assert list(state_folder(koppel_home).glob(f"{SERVER}.json.corrupt-*"))
+
+
+def test_one_bad_server_never_breaks_the_listing_of_the_others(koppel_home: Path, subprocess_env: dict[str, str]) -> None:
+    good_state(koppel_home, "good")
+    folder = state_folder(koppel_home)
+    (folder / "deep.json").write_bytes(DAMAGE["nested_200k_brackets"])
+    (folder / "digits.json").write_bytes(DAMAGE["integer_of_5000_digits"])
+    (folder / "folder.json").mkdir()
+    listed = run(["servers", "--json"], subprocess_env)
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["server"]: row for row in json.loads(listed.stdout)}
+    assert set(rows) == {"good", "deep", "digits", "folder"}
+    assert rows["good"]["problem"] is None and rows["good"]["cursor"] == "wizard.licentie"
+    assert all(rows[name]["problem"] for name in ("deep", "digits", "folder"))
+    plain = run(["servers"], subprocess_env)
+    assert plain.returncode == 0 and "good" in plain.stdout and "nested" in plain.stdout
+
+
+@POSIX_ONLY
+def test_servers_on_a_read_only_home(koppel_home: Path, subprocess_env: dict[str, str], writable_again: list[Path]) -> None:
+    bind = launcher_for_modes()
+    good_state(koppel_home)
+    (state_folder(koppel_home) / f"{SERVER}.lock").touch()  # a koppel ran here before
+    for path in (state_folder(koppel_home) / f"{SERVER}.lock", state_folder(koppel_home), koppel_home):
+        path.chmod(0o555)
+        writable_again.append(path)
+    listed = run(["servers", "--json"], subprocess_env, prefix=bind)
+    assert listed.returncode == 0, listed.stderr
+    assert [row["server"] for row in json.loads(listed.stdout)] == [SERVER]
+
+
+@POSIX_ONLY
+def test_servers_on_a_read_only_home_without_a_state_folder(
+    tmp_path: Path, subprocess_env: dict[str, str], writable_again: list[Path]
+) -> None:
+    home = tmp_path / "empty-home"
+    home.mkdir(mode=0o555)
+    writable_again.append(home)
+    listed = run(["servers"], subprocess_env, prefix=launcher_for_modes(), home=home)
+    assert listed.returncode == 0 and listed.stdout.strip() == "nog geen servers", listed.stderr
+
+
+def test_servers_when_a_lock_is_a_folder(koppel_home: Path, subprocess_env: dict[str, str]) -> None:
+    good_state(koppel_home)
+    good_state(koppel_home, "other")
+    (state_folder(koppel_home) / f"{SERVER}.lock").mkdir()
+    listed = run(["servers", "--json"], subprocess_env)
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["server"]: row for row in json.loads(listed.stdout)}
+    assert "not a file" in rows[SERVER]["in_use_by"] and rows["other"]["in_use_by"] is None
+
+
+def test_migration_temp_left_by_a_kill_is_cleaned(koppel_home: Path) -> None:
+    good_state(koppel_home)
+    leftover = state_folder(koppel_home) / f".{SERVER}.json.schema-0.0123456789ab.tmp"
+    leftover.write_bytes(b"{half a copy")
+    other = state_folder(koppel_home) / ".srv.json.json.0123456789ab.tmp"  # server "srv.json"'s, not ours
+    other.write_bytes(b"{")
+    session = open_session(koppel_home, SERVER)
+    session.close()
+    assert not leftover.exists() and other.exists()
+
+
+def test_foreign_lock_holder_is_not_an_unknown_user_pid_0(koppel_home: Path, subprocess_env: dict[str, str]) -> None:
+    good_state(koppel_home)
+    with FileLock(state_folder(koppel_home) / f"{SERVER}.lock"):  # held, but no .lock.json: not a koppel
+        done = run(["answers", "export", "--server", SERVER], subprocess_env)
+        imported = run(["reset", "--yes", "--server", SERVER], subprocess_env)
+    assert imported.returncode == 3, imported.stderr
+    assert "pid 0" not in imported.stderr and "unknown user" not in imported.stderr
+    assert "no owner information" in imported.stderr
+    assert done.returncode in (0, 2)  # export only reads
+
+
+@pytest.fixture
+def writable_again(tmp_path: Path):
+    import stat
+
+    paths: list[Path] = []
+    yield paths
+    for path in paths:
+        path.chmod(stat.S_IMODE(path.stat().st_mode) | stat.S_IWUSR | stat.S_IXUSR * path.is_dir())

@@ -1,0 +1,104 @@
+"""Reading a state file of any schema: decoding, judging damage, migrating older schemas.
+
+Damage is anything that cannot be loaded, whatever the reason (not UTF-8, not JSON, nested too
+deeply, an integer too long for Python, larger than the limit, not a koppel state): ``decode``
+raises ``Unusable`` for all of them, so the store quarantines the file and never fails with an
+internal error. A file from a newer koppel is not damage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from tui.limits import NESTING_MAX, STATE_FILE_MAX_BYTES, nesting_depth
+from tui.state.model import SCHEMA_VERSION, ServerState
+
+
+class Unusable(Exception):
+    """A state file that cannot be loaded; str() says why, in a few words."""
+
+
+def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 0 (koppel 0.0.x) kept ``current_step`` instead of ``cursor``, all answers in one
+    flat dict keyed ``"<step key>/<field>"``, statuses in a ``status`` dict with "open" for todo,
+    and ``saved_at`` / ``saved_by`` for updated_at / updated_by."""
+    new = dict(data)
+    steps: dict[str, dict[str, Any]] = {}
+    for key, status in (new.pop("status", None) or {}).items():
+        steps.setdefault(key, {})["status"] = "todo" if status == "open" else status
+    for flat, value in (new.pop("answers", None) or {}).items():
+        key, _, field = flat.rpartition("/")
+        if not key or not field:
+            raise ValueError(f"answer {flat!r} is not named '<step>/<field>'")
+        steps.setdefault(key, {}).setdefault("answers", {})[field] = value
+    new["steps"] = steps
+    new["cursor"] = new.pop("current_step", None)
+    new["updated_at"] = new.pop("saved_at", None)
+    new["updated_by"] = new.pop("saved_by", None)
+    new["schema_version"] = 1
+    return new
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` of an older schema_version brought to SCHEMA_VERSION, one step at a time (the
+    input is not changed). Raises ValueError when a step is missing or the data does not fit it."""
+    version = data.get("schema_version")
+    while isinstance(version, int) and version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ValueError(f"no migration from schema {version}")
+        data = step(data)
+        version = data["schema_version"]
+    return data
+
+
+def _parse(raw: bytes) -> Any:
+    if len(raw) > STATE_FILE_MAX_BYTES:
+        raise Unusable(f"it is larger than {STATE_FILE_MAX_BYTES // (1024 * 1024)} MiB")
+    if not raw.strip():
+        raise Unusable("the file is empty")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))  # -sig: a BOM from Notepad is no damage
+    except UnicodeDecodeError:
+        raise Unusable("it is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise Unusable(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:
+        raise Unusable(f"its JSON is nested more than {NESTING_MAX} levels deep") from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits (int_max_str_digits)
+        raise Unusable(f"not valid JSON: {str(error)[:200]}") from None
+    if nesting_depth(data) > NESTING_MAX:
+        raise Unusable(f"its JSON is nested more than {NESTING_MAX} levels deep")
+    return data
+
+
+def decode(raw: bytes) -> tuple[ServerState | None, int]:
+    """The state in ``raw`` and the schema it was written with. Newer schemas are returned as far
+    as this koppel understands them (None when not at all): they are never judged damaged."""
+    data = _parse(raw)
+    if not isinstance(data, dict):
+        raise Unusable("it is not a JSON object")
+    version = data.get("schema_version")
+    if type(version) is not int or version < 0:
+        raise Unusable("it has no valid schema_version")
+    if version < SCHEMA_VERSION:
+        try:
+            data = migrate(data)
+        except (ValueError, TypeError, AttributeError) as error:
+            raise Unusable(f"cannot convert it from schema {version}: {error}") from None
+    try:
+        return ServerState.model_validate(data), version
+    except ValidationError as error:
+        if version > SCHEMA_VERSION:
+            return None, version
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise Unusable(f"not a koppel state: {where}: {first['msg']}{more}"[:400]) from None
