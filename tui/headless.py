@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Coroutine, TypeVar
 
+from tui.ui_text import t
+
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_IN_USE = 0, 1, 2, 3
 T = TypeVar("T")
 
@@ -28,8 +30,11 @@ def explain(error: BaseException) -> tuple[int, str]:
     from tui.playbook.loader import PlaybookError
     from tui.state.paths import BadServerName
     from tui.state.session import SessionError, describe_os_error
+    from tui.server_choice import NoState
     from tui.state.store import StateInUse
 
+    if isinstance(error, NoState):
+        return EXIT_PROBLEM, str(error)
     if isinstance(error, StateInUse):
         return EXIT_IN_USE, f"{error} (open it with --read-only to look)"
     if isinstance(error, (PlaybookError, BadServerName, SessionError, UsageError)):
@@ -147,11 +152,30 @@ def local_time(moment: datetime) -> str:
     return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
-def open_for(args: argparse.Namespace, *, read_only: bool = False):
+def server_for(args: argparse.Namespace, *, must_exist: bool) -> str:
+    """The server the command acts on (see tui.server_choice); said once on stderr when the admin
+    did not name it, so stdout (JSON, a document) stays what was asked for."""
+    from tui.server_choice import choose_server
+    from tui.state.session import default_lang
+
+    chosen = getattr(args, "chosen_server", None)
+    if chosen is None:
+        choice = choose_server(args.home, args.server, default_lang(args.lang), must_exist=must_exist)
+        if said := choice.said(default_lang(args.lang)):
+            print(f"koppel: {said}", file=sys.stderr)
+        chosen = args.chosen_server = choice.name
+    return chosen
+
+
+def open_for(args: argparse.Namespace, *, read_only: bool = False, must_exist: bool = True):
+    from tui.playbook.loader import load_playbook
     from tui.state.session import open_session
 
-    session = open_session(args.home, args.server, read_only=read_only, lang=args.lang,
-                           playbook_path=args.playbook)
+    if args.playbook:  # a broken playbook is said first, before anything about the server
+        load_playbook(Path(args.playbook))
+
+    session = open_session(args.home, server_for(args, must_exist=must_exist), read_only=read_only,
+                           lang=args.lang, playbook_path=args.playbook)
     for notice in session.store.notices if session.store else ():
         print(f"koppel: {notice}", file=sys.stderr)  # e.g. a damaged file moved aside: the admin must know
     return session
@@ -200,14 +224,18 @@ def servers(args: argparse.Namespace) -> int:
 
 
 def reset(args: argparse.Namespace) -> int:
-    from tui.state.paths import default_server, koppel_home, safe_server_name
+    from tui.state.paths import koppel_home
+    from tui.state.session import default_lang
     from tui.state.store import reset as reset_state
 
+    lang = default_lang(args.lang)
+    session = open_for(args, read_only=True)
+    name, (done, total) = session.state.server, session.progress()
+    session.close()
     if not args.yes:
-        raise UsageError("reset forgets all progress of the server: add --yes to confirm")
-    name = safe_server_name(args.server) if args.server is not None else default_server()  # "" is no server
-    reset_state(koppel_home(args.home), name)
-    print(f"reset: {name}")
+        raise UsageError(t("reset.needs_yes", lang, name=name))
+    removed = reset_state(koppel_home(args.home), name)
+    print(t("reset.done", lang, name=name, done=done, total=total, files=", ".join(removed) or "-"))
     return EXIT_OK
 
 
@@ -231,7 +259,7 @@ def report(args: argparse.Namespace) -> int:
 def answers_export(args: argparse.Namespace) -> int:
     from tui.playbook.answers import export_answers
 
-    session = open_for(args, read_only=True)
+    session = open_for(args, read_only=True, must_exist=False)  # a new server's export is the template
     text = session.scrub(export_answers(session.playbook, session.state, session.lang))
     if args.output:
         save_document(Path(args.output), text)
@@ -262,7 +290,7 @@ def answers_import(args: argparse.Namespace) -> int:
     from tui.playbook.answers import import_answers
 
     text = read_text_file(Path(args.file))
-    session = open_for(args)
+    session = open_for(args, must_exist=False)  # an answers file prepares a new server too
     try:
         _note_address_passwords(session, text)  # a rule's message may quote a value: never such a password
         values, problems = import_answers(session.playbook, text, session.lang)
@@ -273,7 +301,7 @@ def answers_import(args: argparse.Namespace) -> int:
                 print(f"{args.file}: {session.scrub(problem)}", file=sys.stderr)
             return EXIT_USAGE
         session.record_all_answers(values)
-        print(f"{len(values)} steps pre-filled for {session.state.server}")
+        print(t("import.done", session.lang, n=len(values), name=session.state.server))
         return EXIT_OK
     finally:
         session.close()
@@ -467,6 +495,20 @@ class ProgressLine:
             sys.stderr.flush()
 
 
+def _only(refs: list[Any], wanted: list[str], lang: str) -> list[Any]:
+    """The checks ``--only`` names (a step id or a key per administratie); an unknown id is a usage
+    error that lists the valid ones, with the closest as a did-you-mean."""
+    from tui.playbook.loader import closest
+
+    valid = list(dict.fromkeys(name for r in refs for name in (r.step.id, r.key)))
+    unknown = [i for i in wanted if i not in valid]
+    if unknown:
+        best = closest(unknown[0], valid)
+        hint = t("check.did_you_mean", lang, name=best) if best else ""
+        raise UsageError(t("check.unknown_id", lang, ids=", ".join(unknown), hint=hint, valid=", ".join(valid)))
+    return [r for r in refs if r.key in wanted or r.step.id in wanted]
+
+
 def check(args: argparse.Namespace) -> int:
     """Every automated check of the playbook, concurrently, doctor style."""
     from tui.checks.base import LogLine
@@ -476,17 +518,14 @@ def check(args: argparse.Namespace) -> int:
     from tui.state.store import StateInUse
 
     try:
-        session = open_for(args)
+        session = open_for(args, must_exist=False)  # the doctor also runs on a server not started yet
     except (StateInUse, StateUnavailable) as busy:  # the app has it open, or it is read-only: check anyway
         session = open_for(args, read_only=True)  # when even looking is impossible, that is the one message
-        print(f"koppel: {busy}; results are not recorded", file=sys.stderr)
+        print(f"koppel: {t('check.not_recorded', session.lang, why=busy)}", file=sys.stderr)
     try:
         refs = [r for r in session.refs() if r.step.check and load(r.step.check.name).KIND == "check"]
         if args.only:
-            unknown = [i for i in args.only if not any(r.key == i or r.step.id == i for r in refs)]
-            if unknown:
-                raise UsageError(f"no automated check with id: {', '.join(unknown)}")
-            refs = [r for r in refs if r.key in args.only or r.step.id in args.only]
+            refs = _only(refs, args.only, session.lang)
         logs: dict[str, list[str]] = {r.key: [] for r in refs}
 
         def emit_for(key: str) -> Callable[[object], None]:

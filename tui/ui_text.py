@@ -140,6 +140,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "header.progress": ("gereed", "done"),
     "header.unsaved": ("NIET OPGESLAGEN", "NOT SAVED"),
     "log.empty": ("(de controle schreef geen uitvoer)", "(the check wrote no output)"),
+    # headless commands (koppel status, report, check, answers, reset)
+    "server.this_machine": ("server {name} (deze machine; een andere: --server)",
+                            "server {name} (this machine; another: --server)"),
+    "server.only": ("server {name} (de enige bekende; een andere: --server)",
+                    "server {name} (the only one known; another: --server)"),
+    "server.last_used": ("server {name} (de laatst gebruikte van {n}: {known}; een andere: --server)",
+                         "server {name} (the last one used of {n}: {known}; another: --server)"),
+    "server.new": ("server {name} (deze machine, nog zonder voortgang)",
+                   "server {name} (this machine, no progress yet)"),
+    "server.no_state": ("geen voortgang voor {name}; bekend: {known}", "no state for {name}; known: {known}"),
+    "server.none_known": ("nog geen (start koppel om te beginnen)", "none yet (start koppel to begin)"),
+    "reset.needs_yes": ("reset vergeet alle voortgang van {name}: voeg --yes toe om te bevestigen",
+                        "reset forgets all progress of {name}: add --yes to confirm"),
+    "reset.done": ("vergeten: {name} ({done}/{total} gereed; verwijderd: {files})",
+                   "forgot {name} ({done}/{total} done; removed: {files})"),
+    "check.unknown_id": ("geen automatische controle met id {ids}{hint}; geldig: {valid}",
+                         "no automated check with id {ids}{hint}; valid: {valid}"),
+    "check.did_you_mean": (" (bedoelt u '{name}'?)", " (did you mean '{name}'?)"),
+    "check.not_recorded": ("{why}; de resultaten worden niet vastgelegd", "{why}; results are not recorded"),
+    "import.done": ("{n} stappen vooraf ingevuld voor {name}", "{n} steps pre-filled for {name}"),
 }
 
 

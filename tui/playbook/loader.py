@@ -40,11 +40,17 @@ def _similarity(a: str, b: str) -> float:
     return max(difflib.SequenceMatcher(None, a, b).ratio(), difflib.SequenceMatcher(None, b, a).ratio())
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest known name, or ''."""
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name most like ``name``, if any is like it at all."""
     scored = [(_similarity(name, candidate), candidate) for candidate in known if candidate != name]
     score, best = max(scored, default=(0.0, ""))
-    return f" (did you mean '{best}'?)" if score >= 0.6 else ""
+    return best if score >= 0.6 else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest known name, or ''."""
+    best = closest(name, known)
+    return f" (did you mean '{best}'?)" if best else ""
 
 
 # --- TOML and pydantic errors --------------------------------------------------------------

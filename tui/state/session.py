@@ -210,7 +210,8 @@ class Session:
         return (unblocked or open_keys or [None])[0]
 
     def welcome_back(self) -> WelcomeBack | None:
-        if self.state.updated_at is None:
+        # only where someone worked: answers imported from a file stamp no step, so they greet nobody
+        if self.state.updated_at is None or not any(e.updated_at for e in self.state.steps.values()):
             return None
         done, total = self.progress()
         cursor = self.state.cursor
