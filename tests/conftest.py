@@ -111,3 +111,17 @@ def hang(monkeypatch: pytest.MonkeyPatch):
 def not_applicable(monkeypatch: pytest.MonkeyPatch):
     """The https check answers "not applicable here", as the Windows-only checks do elsewhere."""
     return _stand_in_check(monkeypatch, "na")
+
+
+_WINDOWS_PENDING = ROOT / "tests" / "windows_pending.txt"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On Windows, the tests listed in windows_pending.txt are expected to fail until they are fixed."""
+    if os.name != "nt" or not _WINDOWS_PENDING.exists():
+        return
+    pending = {line.strip() for line in _WINDOWS_PENDING.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    for item in items:
+        if item.nodeid.split("[")[0] in pending:
+            item.add_marker(pytest.mark.xfail(reason="not yet green on Windows (tests/windows_pending.txt)", strict=False))
