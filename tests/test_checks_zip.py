@@ -125,7 +125,7 @@ HOSTILE = [
     ("trailing space", [("opg /x.txt", b"x")], "trailing"),
     ("ads colon", [("opg/file.txt:stream", b"x")], "bad_name"),
     ("case collision", [("opg/Readme.txt", b"a"), ("OPG/README.TXT", b"b")], "collision"),
-    ("file and folder", [("opg/data", b"a"), ("opg/data/x.txt", b"b")], "collision"),
+    ("file and folder", [("opg/data", b"a"), ("opg/data/x.txt", b"b")], "file_and_folder"),
 ]
 
 

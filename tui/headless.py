@@ -268,11 +268,16 @@ def answers_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def read_text_file(path: Path) -> str:
-    """A text file the admin made: UTF-8, with or without the BOM Notepad may write."""
+def read_text_file(path: Path, max_bytes: int) -> str:
+    """A text file the admin made: UTF-8, with or without the BOM Notepad may write; refused beyond
+    ``max_bytes`` (never more than that is read: /dev/zero is refused, not swallowed)."""
+    from tui.playbook.loader import read_limited
+
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return read_limited(path, max_bytes).decode("utf-8-sig")
+    except ValueError as error:  # UnicodeDecodeError is one too, so it is told apart
+        if not isinstance(error, UnicodeDecodeError):
+            raise UsageError(f"{path}: {error}") from None
         raise UsageError(f"{path}: not UTF-8 text; save it as UTF-8 (Notepad: Save as, Encoding UTF-8)") from None
 
 
@@ -280,16 +285,22 @@ def _note_address_passwords(session: Any, text: str) -> None:
     """Let the session learn the passwords written into addresses anywhere in an answers file."""
     import tomllib
 
+    from tui.playbook.loader import parse_toml
+
     try:
-        session.note_address_passwords(tomllib.loads(text))
+        session.note_address_passwords(parse_toml(text))
     except tomllib.TOMLDecodeError:  # import_answers says where; its message quotes no value
         pass
 
 
+MAX_PROBLEMS_SHOWN = 50  # an answers file's problems on stderr; the rest are counted
+
+
 def answers_import(args: argparse.Namespace) -> int:
+    from tui.limits import ANSWERS_FILE_MAX_BYTES, clip
     from tui.playbook.answers import import_answers
 
-    text = read_text_file(Path(args.file))
+    text = read_text_file(Path(args.file), ANSWERS_FILE_MAX_BYTES)
     session = open_for(args, must_exist=False)  # an answers file prepares a new server too
     try:
         _note_address_passwords(session, text)  # a rule's message may quote a value: never such a password
@@ -297,8 +308,10 @@ def answers_import(args: argparse.Namespace) -> int:
         problems += [f"[{key}] {finding.field}: {finding.message}" for key, cleaned in values.items()
                      for finding in session.address_password_findings(key, cleaned)]
         if problems:
-            for problem in problems:
-                print(f"{args.file}: {session.scrub(problem)}", file=sys.stderr)
+            for problem in problems[:MAX_PROBLEMS_SHOWN]:
+                print(f"{args.file}: {clip(session.scrub(problem))}", file=sys.stderr)
+            if len(problems) > MAX_PROBLEMS_SHOWN:
+                print(f"{args.file}: ... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems", file=sys.stderr)
             return EXIT_USAGE
         session.record_all_answers(values)
         print(t("import.done", session.lang, n=len(values), name=session.state.server))

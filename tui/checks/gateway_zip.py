@@ -78,6 +78,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "bad_name": ("{name}: een naam die Windows niet kan opslaan.", "{name}: a name Windows cannot store."),
     "collision": ("{name} en {other} verschillen alleen in hoofdletters: het ene zou het andere overschrijven.",
                   "{name} and {other} differ only in case: one would overwrite the other."),
+    "file_and_folder": ("{name} is een bestand, maar {other} heeft een map met die naam nodig.",
+                        "{name} is a file, but {other} needs a folder of that name."),
     "target_exists": ("De doelmap {target} bestaat al, met andere inhoud.", "The target folder {target} exists already, with other content."),
     "io_failed": ("Lezen of schrijven mislukt ({name}): {detail}", "Reading or writing failed ({name}): {detail}"),
 }
@@ -205,7 +207,7 @@ def plan_zip(archive: zipfile.ZipFile, path: Path, limits: Limits = Limits(), la
         key = "/".join(parts).casefold()
         if not is_dir and key in folders:  # a file "a" and an entry "a/b"
             other = next(i.filename for i, p, _ in entries if "/".join(p).casefold().startswith(key + "/"))
-            raise ZipRejected("collision", lang, name=info.filename, other=other)
+            raise ZipRejected("file_and_folder", lang, name=info.filename, other=other)
     setups = sorted((parts for _, parts, is_dir in entries if not is_dir and parts[-1].lower() == SETUP_EXE), key=len)
     if not setups:
         raise ZipRejected("no_setup", lang, path=path)

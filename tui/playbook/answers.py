@@ -18,7 +18,8 @@ import re
 import tomllib
 from typing import Any, Protocol
 
-from tui.playbook.loader import did_you_mean, toml_error_parts
+from tui.limits import quote
+from tui.playbook.loader import did_you_mean, parse_toml, toml_error_parts
 from tui.playbook.model import FormField, Playbook, Step
 from tui.playbook.rules import is_empty, validate_values
 
@@ -179,6 +180,11 @@ def _toml_error(error: tomllib.TOMLDecodeError, document: str, lang: str) -> str
     return f"{where}{_t(lang, 'geen geldige TOML', 'not valid TOML')}: {message}"
 
 
+def _shown(name: str) -> str:
+    """A key from the file as a message shows it: itself when short, else its start and length."""
+    return name if len(name) <= 80 else quote(name, 80)
+
+
 def _import_step(
     step: Step, where: str, given: dict[str, Any], lang: str, problems: list[str]
 ) -> dict[str, Any] | None:
@@ -190,7 +196,7 @@ def _import_step(
         form_field = step.field(field_id)
         if form_field is None:
             unknown = _t(lang, "onbekend veld", "unknown field")
-            problems.append(f"{where}{field_id}: {unknown}{did_you_mean(field_id, known)}")
+            problems.append(f"{where}{_shown(field_id)}: {unknown}{did_you_mean(field_id, known)}")
         elif form_field.secret:
             problems.append(f"{where}{field_id}: " + _t(
                 lang, "geheim veld: wordt nooit uit een bestand gelezen; koppel vraagt erom wanneer nodig",
@@ -221,7 +227,7 @@ def import_answers(
     ``[step key] field: message``). Values with an error are left out; warnings keep them.
     Top-level ``administraties`` lands on the playbook's administraties field."""
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
     except tomllib.TOMLDecodeError as error:
         return {}, [_toml_error(error, text, lang)]
 
@@ -231,7 +237,7 @@ def import_answers(
     for key in data:
         if key not in ("steps", ADMINISTRATIES_KEY) or (key == ADMINISTRATIES_KEY and not ref):
             known = ["steps", ADMINISTRATIES_KEY] if ref else ["steps"]
-            problems.append(f"{key}: {_t(lang, 'onbekende sleutel', 'unknown key')}{did_you_mean(key, known)}")
+            problems.append(f"{_shown(key)}: {_t(lang, 'onbekende sleutel', 'unknown key')}{did_you_mean(key, known)}")
 
     administraties: list[str] | None = None
     if ref and ADMINISTRATIES_KEY in data:
@@ -248,8 +254,9 @@ def import_answers(
         expected = _t(lang, 'verwacht tabellen [steps."stap"]', 'expected tables [steps."step"]')
         return result, problems + [f"steps: {expected}"]
     step_ids = [s.id for s in playbook.steps()]
-    for key, given in steps.items():
-        step_id, separator, administratie = key.partition(SCOPE_SEPARATOR)
+    for raw_key, given in steps.items():
+        key = _shown(raw_key)
+        step_id, separator, administratie = raw_key.partition(SCOPE_SEPARATOR)
         step = playbook.step(step_id)
         if step is None:
             problems.append(f"[{key}] {_t(lang, 'onbekende stap', 'unknown step')}{did_you_mean(step_id, step_ids)}")
@@ -263,8 +270,8 @@ def import_answers(
             problems.append(f"[{key}] " + _t(lang, f"geldt niet per administratie: schrijf [steps.\"{step_id}\"]",
                                              f"does not apply per administratie: write [steps.\"{step_id}\"]"))
         elif administraties is not None and separator and administratie not in administraties:
-            problems.append(f"[{key}] " + _t(lang, f"administratie '{administratie}' staat niet in administraties",
-                                             f"administratie '{administratie}' is not listed in administraties"))
+            problems.append(f"[{key}] " + _t(lang, f"administratie '{_shown(administratie)}' staat niet in administraties",
+                                             f"administratie '{_shown(administratie)}' is not listed in administraties"))
         elif cleaned := _import_step(step, f"[{key}] ", given, lang, problems):
-            result[key] = cleaned
+            result[raw_key] = cleaned
     return result, problems

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from tui.checks.registry import CHECKS
+from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, QUOTE_MAX_CHARS, nesting_depth, quote
 from tui.playbook.model import ADMINISTRATIE_REF, FormField, Playbook, Step
 from tui.playbook.rules import RULES, InvalidValue, coerce
 
@@ -42,6 +43,8 @@ def _similarity(a: str, b: str) -> float:
 
 def closest(name: str, known: Iterable[str]) -> str | None:
     """The known name most like ``name``, if any is like it at all."""
+    if len(name) > QUOTE_MAX_CHARS:  # no id is this long, and comparing it would take long
+        return None
     scored = [(_similarity(name, candidate), candidate) for candidate in known if candidate != name]
     score, best = max(scored, default=(0.0, ""))
     return best if score >= 0.6 else None
@@ -138,10 +141,10 @@ def _validation_problems(error: ValidationError) -> list[str]:
         elif item["type"] in ("model_type", "dict_type"):
             is_text = item.get("ctx", {}).get("class_name") == "Text"
             wanted = 'a text: "..." or { nl = "...", en = "..." }' if is_text else "a table"
-            problems.append(f"{_location(loc)}: expected {wanted}, got {item.get('input')!r}")
+            problems.append(f"{_location(loc)}: expected {wanted}, got {quote(item.get('input'))}")
         else:
             shown = item.get("input")
-            suffix = f", got {shown!r}" if isinstance(shown, (str, int, float, bool)) else ""
+            suffix = f", got {quote(shown)}" if isinstance(shown, (str, int, float, bool)) else ""
             problems.append(f"{_location(loc)}: {item['msg']}{suffix}")
     return list(dict.fromkeys(problems))
 
@@ -150,25 +153,26 @@ def _validation_problems(error: ValidationError) -> list[str]:
 
 
 def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """One cycle of ``graph`` as [a, b, ..., a], or None."""
+    """One cycle of ``graph`` as [a, b, ..., a], or None. Depth first with an explicit stack, so a
+    requires chain of any length is walked without Python's recursion limit."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-    path: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        path.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
+    for start in graph:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        branches = [iter(graph.get(start, []))]
+        state[start] = 1
+        while branches:
+            nxt = next(branches[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                branches.pop()
+            elif state.get(nxt) == 1:
                 return path[path.index(nxt):] + [nxt]
-            if nxt in graph and nxt not in state and (found := visit(nxt)):
-                return found
-        path.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state and (found := visit(node)):
-            return found
+            elif nxt in graph and nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                branches.append(iter(graph.get(nxt, [])))
     return None
 
 
@@ -363,17 +367,74 @@ def _administraties_problems(playbook: Playbook, steps: dict[str, Step]) -> list
 # --- Entry points --------------------------------------------------------------------------
 
 
+def too_deep_at(document: str, limit: int = NESTING_MAX) -> int | None:
+    """The line where arrays and inline tables first nest more than ``limit`` deep, or None. A
+    plain scan (strings and comments skipped) that tells where a document too deep for the TOML
+    parser goes wrong."""
+    depth, line, quote_char, index = 0, 1, "", 0
+    while index < len(document):
+        char = document[index]
+        if char == "\n":
+            line += 1
+        if quote_char:
+            if char == "\\" and quote_char == '"':
+                index += 1
+            elif char == quote_char:
+                quote_char = ""
+        elif char in "\"'":
+            quote_char = char
+        elif char == "#":
+            end = document.find("\n", index)
+            index = len(document) if end < 0 else end - 1
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        index += 1
+    return None
+
+
+def parse_toml(document: str) -> dict[str, Any]:
+    """tomllib.loads, with nesting deeper than NESTING_MAX refused as a TOMLDecodeError that says
+    where (the parser itself would run out of stack on a few hundred levels)."""
+    line = too_deep_at(document)
+    if line is None:
+        try:
+            data = tomllib.loads(document)
+        except RecursionError:
+            line = 1
+        else:
+            if nesting_depth(data) <= NESTING_MAX:
+                return data
+            line = 1
+    raise tomllib.TOMLDecodeError(f"arrays or tables nested more than {NESTING_MAX} levels deep (at line {line}, column 1)")
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refused (ValueError saying the limit) beyond ``max_bytes``: never more
+    than that read, whatever the file is (/dev/zero included)."""
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than {max_bytes // 1024:,} KiB, the limit for this kind of file")
+    return data
+
+
 def load_playbook(path: Path) -> Playbook:
     path = Path(path)
     try:
         # utf-8-sig: Notepad saves UTF-8 with a byte order mark
-        document = path.read_text(encoding="utf-8-sig")
+        document = read_limited(path, PLAYBOOK_FILE_MAX_BYTES).decode("utf-8-sig")
     except OSError as error:
         raise PlaybookError(path, [f"cannot read the file: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:
         raise PlaybookError(path, [f"not UTF-8 text (byte {error.start})"]) from None
+    except ValueError as error:
+        raise PlaybookError(path, [str(error)]) from None
     try:
-        data = tomllib.loads(document)
+        data = parse_toml(document)
     except tomllib.TOMLDecodeError as error:
         raise PlaybookError(path, [_toml_problem(error, document)]) from None
     try:

@@ -7,9 +7,9 @@ A playbook is a TOML file (see ``tui/playbooks/av638111.toml``). These models ow
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Literal
+from typing import Annotated, Any, Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field as PydanticField, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field as PydanticField, model_validator
 
 Lang = Literal["nl", "en"]
 
@@ -22,6 +22,26 @@ WARNING_LABELS: dict[WarningKind, dict[Lang, str]] = {
     "let_op": {"nl": "Let op", "en": "Caution"},
     "opmerking": {"nl": "Opmerking", "en": "Note"},
 }
+
+
+# A section, step or field id names state keys, answers-file tables and {step:field} placeholders:
+# readable ASCII only. "@" separates a step from its administratie, ":" a step from its field, "/"
+# and ".." could walk paths: none of them belong in an id.
+_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.))*")
+MAX_ID_CHARS = 64
+
+
+def _readable_id(value: str) -> str:
+    if not _ID.fullmatch(value) or len(value) > MAX_ID_CHARS or value.endswith("."):
+        shown = repr(value if len(value) <= 40 else value[:40] + "...")
+        raise ValueError(
+            f"{shown} is not a valid id: use letters, digits, '_', '-' and single dots, starting with a "
+            f"letter or digit, at most {MAX_ID_CHARS} characters (like 'wizard.licentie')"
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_readable_id)]
 
 
 class _Strict(BaseModel):
@@ -76,7 +96,7 @@ class RuleRef(_Strict):
 
 
 class FormField(_Strict):
-    id: str
+    id: Id
     label: Text
     type: FieldType = "text"
     required: bool = False
@@ -153,7 +173,7 @@ def _resolve_value(value: Any, answer: Callable[[str, str], Any], administratie:
 
 
 class Step(_Strict):
-    id: str
+    id: Id
     title: Text
     short: Text | None = None  # the tree's label when the title would be cut at 80 columns
     kind: StepKind = "manual"
@@ -184,7 +204,7 @@ class Step(_Strict):
 
 
 class Section(_Strict):
-    id: str
+    id: Id
     title: Text
     short: Text | None = None  # the tree's label when the title would be cut at 80 columns
     intro: Text | None = None

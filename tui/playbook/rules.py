@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Callable, Literal
 
+from tui.limits import FIELD_MAX_CHARS, LIST_MAX_ITEMS
 from tui.playbook.model import FormField, Step
 
 Level = Literal["error", "warning"]
@@ -345,8 +346,21 @@ class InvalidValue(ValueError):
         self.nl, self.en = nl, en
 
 
+def _within_limits(raw: Any) -> None:
+    """Refuse a value beyond tui.limits before any rule reads it (or quotes it in a message)."""
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    if len(items) > LIST_MAX_ITEMS:
+        raise InvalidValue(f"te veel items ({len(items):,}; hoogstens {LIST_MAX_ITEMS})",
+                           f"too many items ({len(items):,}; at most {LIST_MAX_ITEMS})")
+    longest = max((len(item) for item in items if isinstance(item, str)), default=0)
+    if longest > FIELD_MAX_CHARS:
+        raise InvalidValue(f"te lang ({longest:,} tekens; hoogstens {FIELD_MAX_CHARS:,})",
+                           f"too long ({longest:,} characters; at most {FIELD_MAX_CHARS:,})")
+
+
 def coerce(form_field: FormField, raw: Any) -> Any:
     """The typed value of a raw input (mostly a string); None when empty. Raises InvalidValue."""
+    _within_limits(raw)
     kind = form_field.type
     if kind == "list":
         items = raw if isinstance(raw, (list, tuple)) else re.split(r"[,\n]", str(raw or ""))

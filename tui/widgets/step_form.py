@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 from textual.widgets._select import SelectOverlay
 
+from tui.limits import FIELD_MAX_CHARS
 from tui.playbook.model import FormField, Step
 from tui.playbook.rules import Finding, validate_values
 from tui.ui_text import t
@@ -113,10 +114,11 @@ class FieldRow(Vertical):
                          compact=True, id=widget_id)
         elif f.secret:
             yield MaskedInput(text, placeholder=f.placeholder.get(lang), password=True, compact=True, id=widget_id,
-                              select_on_focus=False, ascii_mode=self.ascii_mode)
+                              select_on_focus=False, ascii_mode=self.ascii_mode, max_length=FIELD_MAX_CHARS)
         else:
             kind = ListInput if f.type == "list" else Input
-            yield kind(text, placeholder=f.placeholder.get(lang), compact=True, id=widget_id, select_on_focus=False)
+            yield kind(text, placeholder=f.placeholder.get(lang), compact=True, id=widget_id, select_on_focus=False,
+                       max_length=FIELD_MAX_CHARS)  # a 1 MB paste is cut here, so typing stays quick
         if f.help:
             yield Static(Content(f.help.get(lang)), classes="field-help")
         yield Static("", classes="field-message")
