@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Event, Resize
 from textual.reactive import var
 from textual.scrollbar import ScrollBar
 from textual.widgets import Input, Log, Select, Tree
@@ -22,6 +22,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.state.session import SessionError
+from tui.typeahead import KeyGate, KeyHandled
 from tui.ui_text import t
 from tui.widgets.keyed import bindings, install
 from tui.widgets.scrollbar import ModeAwareScrollBarRender
@@ -46,6 +47,7 @@ class KoppelApp(App[None]):
                  notices: Iterable[str] = (), clock: Callable[[], datetime] | None = None,
                  log_file: LogFile | None = None) -> None:
         super().__init__()
+        self.keys = KeyGate(self, lambda event: App.on_event(self, event))  # type-ahead in typed order
         ScrollBar.renderer = ModeAwareScrollBarRender  # draws as Textual's, but ASCII in ASCII mode
         self.animation_level = "none"  # every animated frame is bytes over a slow SSH/RDP link
         self.session = session
@@ -59,6 +61,13 @@ class KoppelApp(App[None]):
         self.set_reactive(KoppelApp.lang, session.lang)
         self.set_reactive(KoppelApp.ascii_mode, ascii_mode)
         self.set_class(ascii_mode, "-ascii")
+
+    async def on_event(self, event: Event) -> None:
+        if not await self.keys.take(event):
+            await super().on_event(event)
+
+    async def on_key_handled(self, marker: KeyHandled) -> None:
+        await self.keys.handled(marker)
 
     # -- start, size, stop ----------------------------------------------------------------
     def on_mount(self) -> None:

@@ -179,9 +179,14 @@ class MainScreen(Screen[None]):
     def _selected(self, event: Tree.NodeSelected[NodeInfo]) -> None:
         node = event.node
         if node.data is not None and node.data.key is not None:
-            self.call_after_refresh(self.detail.focus_first)
+            self.app.keys.hold()  # what is typed after enter belongs to the form, once it has the focus
+            self.call_after_refresh(self._focus_form)
         elif node.allow_expand:
             node.toggle()
+
+    def _focus_form(self) -> None:
+        self.detail.focus_first()
+        self.app.call_later(self.app.keys.release)  # behind the focus change, which focus() queues on the app
 
     # -- keys that apply now (the keys table decides; the actions only act) -----------------
     def now(self) -> Now:
