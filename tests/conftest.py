@@ -31,6 +31,14 @@ def koppel_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_secrets_remembered() -> None:
+    """Each test starts with an empty secrets registry, as a new koppel process does."""
+    from tui.secrets import forget_all
+
+    forget_all()
+
+
 @pytest.fixture
 def koppel_cmd() -> list[str]:
     """The koppel command as a real subprocess (same interpreter, this checkout)."""

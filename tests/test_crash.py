@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
 from textual.widgets import Input
 
-from tests.ui_helpers import go, make_app, screen_lines, settle
+from tests.pty_harness import drain, pty_koppel
+from tests.ui_helpers import go, make_app, messages, screen_lines, settle
+from tui.screens.main import MainScreen
+from tui.state.session import open_session
+from tui.widgets.step_form import FieldRow
 
 STEP = "vooraf.visma_bereikbaar"
 CORE = "S3NTINEL9c1d"
@@ -43,3 +53,111 @@ async def test_reopening_the_step_shows_the_kept_password_masked() -> None:
         await go(pilot, app, STEP)
         assert app.main_screen.query_one("#field-proxy_wachtwoord", Input).value == PASSWORD
         assert CORE not in "\n".join(screen_lines(app))
+
+
+def broken_run(self) -> None:
+    """A deliberate bug in an action, with the typed password in a local as a real one would have."""
+    typed = {row.field.id: row.raw() for row in self.query(FieldRow)}
+    raise RuntimeError(f"deliberate bug with {len(typed)} fields")
+
+
+def files_holding(home: Path, text: str) -> list[Path]:
+    return [path for path in home.rglob("*") if path.is_file() and text.encode() in path.read_bytes()]
+
+
+async def test_an_unhandled_bug_says_one_line_and_leaves_no_secret_anywhere(
+        koppel_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(MainScreen, "action_run", broken_run)
+    app = make_app()
+    with pytest.raises(RuntimeError, match="deliberate bug"):  # Pilot still re-raises it for the test
+        async with app.run_test(size=(120, 40)) as pilot:
+            await type_proxy_password(pilot, app)
+            await pilot.press("escape", "r")
+            await settle(pilot)
+    shown = capsys.readouterr()
+    log = koppel_home / "logs" / "srv01.log"
+    assert app.crash_line == f"koppel stopte door een interne fout; details in {log}"
+    assert shown.out + shown.err == ""  # Textual's traceback with the locals is not shown
+    assert app.return_code == 1
+    details = log.read_text(encoding="utf-8")
+    assert "Traceback" in details and "RuntimeError: deliberate bug with 4 fields" in details
+    assert not files_holding(koppel_home, CORE)
+    open_session(server="srv01").close()  # the lock was released: no StateInUse
+
+
+async def test_a_failed_worker_is_said_without_its_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_proxy_password(pilot, app)
+
+        async def leaky() -> None:
+            raise ValueError(f"login http://u:{PASSWORD}@proxy and {PASSWORD} refused [b]")
+
+        app.run_worker(leaky(), exit_on_error=False)
+        await settle(pilot, 5)
+        said = messages(app)
+        assert any("ValueError: login http://u:********@proxy and ******** refused [b]" in m for m in said), said
+
+
+BROKEN_KOPPEL = """
+import sys
+import tempfile
+from tests.test_crash import broken_run
+from tui.screens.main import MainScreen
+MainScreen.action_run = broken_run
+from tui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a pseudo-terminal is POSIX")
+def test_a_real_koppel_that_hits_a_bug_restores_the_terminal_says_one_line_and_unlocks(
+        subprocess_env: dict[str, str], koppel_home: Path) -> None:
+    session = open_session(server="crash")
+    session.set_cursor(STEP)  # koppel opens on the step
+    session.close()
+    command = [sys.executable, "-c", BROKEN_KOPPEL, "--server", "crash"]
+    with pty_koppel(command, subprocess_env, size=(50, 160)) as (app, master):
+        drain(master, until=b"Wachtwoord proxyserver")
+        for key in (b"\r", b"\t", b"\t", b"\t"):  # into the form, on to the password field
+            os.write(master, key)
+            drain(master, timeout=0.3)
+        os.write(master, PASSWORD.encode())
+        drain(master, timeout=1.0)
+        os.write(master, b"\x1b")
+        drain(master, timeout=0.5)
+        os.write(master, b"r")
+        shown = drain(master, timeout=4.0).decode("utf-8", "replace")
+        assert app.wait(timeout=10) == 1
+    log = koppel_home / "logs" / "crash.log"
+    assert f"koppel stopte door een interne fout; details in {log}" in shown
+    assert "Traceback" not in shown and CORE not in shown
+    assert "\x1b[?1049l" in shown  # the terminal was given back (the alternate screen left)
+    assert "RuntimeError: deliberate bug with 4 fields" in log.read_text(encoding="utf-8")
+    assert not files_holding(koppel_home, CORE)
+    open_session(server="crash").close()
+
+
+def test_details_that_cannot_go_to_the_log_go_to_the_temp_folder_and_a_failed_save_is_said(tmp_path: Path) -> None:
+    from tui.crash import record_crash
+    from tui.secrets import remember
+    from tui.state.session import SaveFailed
+
+    remember(PASSWORD)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+
+    def close() -> None:
+        raise SaveFailed(f"Kon niet opslaan: schijf vol ({PASSWORD}).")
+
+    try:
+        raise KeyError(PASSWORD)
+    except KeyError as error:
+        line = record_crash(error, log_path=blocked / "srv.log", close=close, lang="en")
+    fallback = Path(tempfile.gettempdir()) / f"koppel-crash-{os.getpid()}.log"
+    try:
+        assert line == f"koppel stopped because of an internal error; details in {fallback} Kon niet opslaan: schijf vol (********)."
+        details = fallback.read_text(encoding="utf-8")
+        assert "KeyError: '********'" in details and "SaveFailed" in details and CORE not in details
+    finally:
+        fallback.unlink(missing_ok=True)

@@ -16,11 +16,13 @@ from textual.widgets import Input, Log, Select, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import KoppelCommands, KoppelPalette
+from tui.crash import record_crash
 from tui.headless import EXIT_PROBLEM
 from tui.keys import ASCII_KEYS
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.secrets import scrub_text
 from tui.state.session import SessionError
 from tui.typeahead import KeyGate, KeyHandled
 from tui.ui_text import t
@@ -55,6 +57,7 @@ class KoppelApp(App[None]):
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.log_file = log_file
         self._closed = False
+        self.crash_line: str | None = None  # set by an unhandled exception: where its details are
         self._quit_anyway = False  # a quit refused for a failed save: the next one leaves regardless
         if lang:
             session.lang = lang
@@ -122,6 +125,27 @@ class KoppelApp(App[None]):
             return error
         return None
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nobody handled: koppel's last resort (tui.crash) instead of Textual's, whose
+        traceback shows every frame's locals, a typed password among them. The one place koppel
+        overrides Textual's private API: like Textual it keeps the first error for Pilot to re-raise
+        in tests, sets the exit code and closes the app. ``crash_line`` is the one line the admin
+        reads once the terminal is restored (cli.launch prints it: Rich would wrap a long path)."""
+        first = self._exception is None
+        if first:
+            self._exception = error
+            self._exception_event.set()
+        self._return_code = EXIT_PROBLEM
+        line = record_crash(error, log_path=self.session.log_path, close=self._close_for_crash, lang=self.lang)
+        if first:
+            self.crash_line = line
+            self.panic()  # closes at once, showing nothing
+
+    def _close_for_crash(self) -> None:
+        error = self.close_session()
+        if error is not None:
+            raise error
+
     def _save_failed(self, error: SessionError, then: str = "") -> None:
         main = self.main_screen
         if main is not None:
@@ -142,8 +166,8 @@ class KoppelApp(App[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title=t("msg.worker_failed", self.lang),
-                        severity="error", timeout=15)
+            self.notify(scrub_text(f"{type(error).__name__}: {error}"), title=t("msg.worker_failed", self.lang),
+                        severity="error", timeout=15, markup=False)
 
     def save_log(self, run: CheckRun) -> None:
         """The run's output to the server's log file, off the event loop."""

@@ -137,6 +137,8 @@ def launch(args: argparse.Namespace) -> int:
         app.run()
     finally:
         session.close()
+    if app.crash_line:
+        print(app.crash_line, file=sys.stderr)
     return app.return_code or 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from tui import __version__
+from tui.secrets import remember
 from tui.playbook.model import Playbook, Section, Step
 from tui.state.model import LOG_TAIL_LINES, ServerState, StepResult, StepState, now
 
@@ -402,6 +403,8 @@ class Session:
         found = _address_passwords(value)
         for written in found:
             self._address_secrets |= secret_forms(written) | secret_forms(unquote(written))
+            remember(written)
+            remember(unquote(written))
         return bool(found)
 
     def scrub_value(self, value: Any) -> Any:
@@ -452,6 +455,8 @@ class Session:
 
     def _remember_secrets(self, key: str, secrets: dict[str, Any]) -> None:
         kept = {k: str(v) for k, v in secrets.items() if v not in (None, "")}
+        for field_id, secret in kept.items():
+            remember(secret, slot=(key, field_id))
         if kept:
             self._secrets.setdefault(key, {}).update(kept)
 

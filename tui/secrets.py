@@ -1,0 +1,126 @@
+"""Every secret koppel handles passes through here: remembered once, masked with one mask everywhere.
+
+koppel promises that a password is never written or shown. This module keeps that promise in one
+place; it imports nothing of koppel, so every wing (checks, state, playbook, the face) can use it.
+
+- ``remember(secret, users=(), slot=None)``: from now on ``secret`` is masked wherever text is scrubbed, in
+  every spelling text may carry it (plain, URL-encoded, escaped by ``repr`` or JSON, and as the
+  base64 ``user:secret`` of an HTTP Basic (Proxy-)Authorization header for each of ``users``).
+  A secret typed into a field is remembered in that field's ``slot``: retyping replaces it. The
+  registry lives as long as the process and writes nothing anywhere.
+- ``scrub_text(text)``: ``text`` with every remembered secret and every password written into a URL
+  (``scheme://user:password@host``) replaced by ``MASK``.
+- ``scrub_value(value)``: ``scrub_text`` through dicts, lists and tuples (a check's evidence, a report).
+- ``scrub_traceback(exc)``: the traceback of ``exc`` as text, without locals, scrubbed.
+- ``mask_url(url)``: one URL with its password (if any) masked, for saying which proxy is used.
+- ``url_passwords(text)``: the passwords written into URLs in ``text`` (to refuse storing them).
+- ``secret_forms(secret, users)``: the spellings ``remember`` masks, for a caller that must know them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import traceback
+from collections.abc import Hashable, Iterable
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+
+MASK = "********"
+
+# the password in a URL's user part: scheme://user:PASSWORD@host (up to the last @ of the authority)
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#]*@")
+
+_lock = threading.Lock()  # the event loop, workers and the saver thread all remember and scrub
+_remembered: dict[Hashable, frozenset[str]] = {}  # a slot (or the secret itself) -> its spellings
+_spellings: tuple[str, ...] = ()  # every spelling of every remembered secret, longest first
+
+
+def remember(secret: str, users: Iterable[str] = (), *, slot: Hashable | None = None) -> None:
+    """Mask ``secret`` (also without surrounding spaces) in everything scrubbed from now on.
+
+    ``slot`` names where the secret was typed (a step's field): what a slot held before is
+    replaced, so the half-typed prefixes of a password ("p", "pw", ...) do not stay masked
+    everywhere. A secret without a slot is remembered for good; remembered again with more
+    ``users`` it gains their Basic-authorization spellings."""
+    global _spellings
+    if not isinstance(secret, str) or not secret.strip():
+        return
+    names = [user for user in users if isinstance(user, str) and user]
+    forms = frozenset(secret_forms(secret, names) | secret_forms(secret.strip(), names))
+    key: Hashable = ("secret", secret) if slot is None else ("slot", slot)
+    with _lock:
+        known = _remembered.get(key, frozenset())
+        updated = known | forms if slot is None else forms
+        if updated == known:
+            return
+        _remembered[key] = updated
+        _spellings = tuple(sorted(set().union(*_remembered.values()), key=len, reverse=True))
+
+
+def forget_all() -> None:
+    """Forget every remembered secret (a test starting afresh; koppel itself never forgets)."""
+    global _spellings
+    with _lock:
+        _remembered.clear()
+        _spellings = ()
+
+
+def secret_forms(secret: str, users: Iterable[str] = ()) -> set[str]:
+    """Every spelling of ``secret`` that text may carry: plain, URL-encoded, escaped as Python's
+    repr or JSON writes it (a traceback, a dump), and as the base64 ``user:secret`` of an HTTP
+    Basic (Proxy-)Authorization header for each of ``users``."""
+    if not secret:
+        return set()
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret, safe=""),
+             repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
+             json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms |= {base64.b64encode(f"{user}:{secret}".encode()).decode() for user in users if user}
+    return {form for form in forms if form}
+
+
+def url_passwords(text: str) -> list[str]:
+    """The passwords written into URLs in ``text`` (as written, so possibly URL-encoded)."""
+    return [match.group(0)[len(match.group(1)):-1] for match in _URL_PASSWORD.finditer(text)]
+
+
+def mask_url_passwords(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` replaced by ``MASK``."""
+    return _URL_PASSWORD.sub(lambda match: f"{match.group(1)}{MASK}@", text)
+
+
+def mask_url(url: str) -> str:
+    """One URL with its password, if it has one, replaced by ``MASK``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:{MASK}@{netloc}"))
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with every remembered secret (in each of its spellings) and every password written
+    into a URL replaced by ``MASK``."""
+    for spelling in _spellings:  # longest first: a longer spelling may contain a shorter one
+        if spelling in text:
+            text = text.replace(spelling, MASK)
+    return mask_url_passwords(text)
+
+
+def scrub_value(value: Any) -> Any:
+    """scrub_text() through dicts, lists and tuples (a result's evidence, a report's data)."""
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {key: scrub_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_value(item) for item in value]
+    return value
+
+
+def scrub_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` (its causes included) as the interpreter prints it, without locals
+    (those hold what the admin typed), scrubbed."""
+    return scrub_text("".join(traceback.format_exception(exc)))
