@@ -29,6 +29,24 @@ def drain(master: int, until: bytes | None = None, timeout: float = 20.0) -> byt
     return seen
 
 
+def until_quiet(master: int, quiet: float = 0.5, timeout: float = 15.0) -> bytes:
+    """Read until the app has drawn nothing for ``quiet`` seconds: the last key is handled (a key
+    typed before that could land elsewhere, as type-ahead does)."""
+    import select
+
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], quiet)
+        if not ready:
+            break
+        try:
+            seen += os.read(master, 65536)
+        except OSError:
+            break
+    return seen
+
+
 @contextmanager
 def pty_koppel(command: list[str], env: dict[str, str], size: tuple[int, int] = (24, 80),
                ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:

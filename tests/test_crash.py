@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.pty_harness import drain, pty_koppel
+from tests.pty_harness import drain, pty_koppel, until_quiet
 from tests.ui_helpers import go, make_app, messages, screen_lines, settle
 from tui.screens.main import MainScreen
 from tui.state.session import open_session
@@ -119,13 +119,14 @@ def test_a_real_koppel_that_hits_a_bug_restores_the_terminal_says_one_line_and_u
     command = [sys.executable, "-c", BROKEN_KOPPEL, "--server", "crash"]
     with pty_koppel(command, subprocess_env, size=(50, 160)) as (app, master):
         drain(master, until=b"Wachtwoord proxyserver")
+        until_quiet(master)
         for key in (b"\r", b"\t", b"\t", b"\t"):  # into the form, on to the password field
             os.write(master, key)
-            drain(master, timeout=0.3)
+            until_quiet(master)
         os.write(master, PASSWORD.encode())
-        drain(master, timeout=1.0)
+        assert "•" * len(PASSWORD) in until_quiet(master).decode("utf-8", "replace")  # in the password field
         os.write(master, b"\x1b")
-        drain(master, timeout=0.5)
+        until_quiet(master)
         os.write(master, b"r")
         shown = drain(master, timeout=4.0).decode("utf-8", "replace")
         assert app.wait(timeout=10) == 1
