@@ -118,13 +118,13 @@ def test_a_real_koppel_that_hits_a_bug_restores_the_terminal_says_one_line_and_u
     session.close()
     command = [sys.executable, "-c", BROKEN_KOPPEL, "--server", "crash"]
     with pty_koppel(command, subprocess_env, size=(50, 160)) as (app, master):
-        drain(master, until=b"Wachtwoord proxyserver")
-        until_quiet(master)
+        drain(master, until=b"bereikbaar")
+        until_quiet(master, quiet=1.0)  # drawn whole (a busy machine draws it in pieces)
         for key in (b"\r", b"\t", b"\t", b"\t"):  # into the form, on to the password field
             os.write(master, key)
             until_quiet(master)
         os.write(master, PASSWORD.encode())
-        assert "•" * len(PASSWORD) in until_quiet(master).decode("utf-8", "replace")  # in the password field
+        assert until_quiet(master).decode("utf-8", "replace").count("•") >= len(PASSWORD)  # the password field
         os.write(master, b"\x1b")
         until_quiet(master)
         os.write(master, b"r")
