@@ -102,7 +102,8 @@ async def flood(lines: int, batched: bool) -> tuple[float, float]:
     from textual.widgets import Log
 
     from tui.checks.base import LogLine
-    from tui.widgets.log_pane import CheckRun, LogPane
+    from tui.runs import Run as CheckRun
+    from tui.widgets.log_pane import LogPane
 
     run = CheckRun("bench")
 

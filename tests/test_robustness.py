@@ -217,7 +217,7 @@ def test_a_failed_save_keeps_the_previous_file_and_says_so(koppel_home: Path, su
     outcome = json.loads(done.stdout)
     assert outcome["said"].startswith("Could not save the progress of srv: Permission denied: ")
     assert outcome["said"].endswith("The file on disk is the previous version; the change is kept while koppel runs.")
-    assert outcome["unchanged"] and outcome["on_disk"] == "done" and outcome["in_memory"] == "todo"
+    assert outcome["unchanged"] and outcome["on_disk"] == "confirmed" and outcome["in_memory"] == "todo"
     assert outcome["after_close"] == "todo"
     assert not [name for name in outcome["left"] if name.endswith(".tmp")]
 

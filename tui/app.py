@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
@@ -33,7 +32,6 @@ from tui.widgets.step_form import FieldRow
 if TYPE_CHECKING:
     from tui.checks.engine import LogFile
     from tui.state.session import Session
-    from tui.widgets.log_pane import CheckRun
 
 class KoppelApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -168,11 +166,6 @@ class KoppelApp(App[None]):
             error = event.worker.error
             self.notify(scrub_text(f"{type(error).__name__}: {error}"), title=t("msg.worker_failed", self.lang),
                         severity="error", timeout=15, markup=False)
-
-    def save_log(self, run: CheckRun) -> None:
-        """The run's output to the server's log file, off the event loop."""
-        if self.log_file is not None and run.lines:
-            self.run_worker(asyncio.to_thread(self.log_file.write, list(run.lines)), group="log-file")
 
     # -- switches (keys and palette) ------------------------------------------------------
     def watch_lang(self, lang: str) -> None:

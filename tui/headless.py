@@ -523,9 +523,8 @@ def _only(refs: list[Any], wanted: list[str], lang: str) -> list[Any]:
 
 
 def check(args: argparse.Namespace) -> int:
-    """Every automated check of the playbook, concurrently, doctor style."""
-    from tui.checks.base import LogLine
-    from tui.checks.engine import run_many
+    """Every automated check of the playbook, concurrently, doctor style: each through the step
+    runner, as the app runs it (marked running, recorded, logged alike)."""
     from tui.checks.registry import load
     from tui.state.session import StateUnavailable
     from tui.state.store import StateInUse
@@ -539,29 +538,18 @@ def check(args: argparse.Namespace) -> int:
         refs = [r for r in session.refs() if r.step.check and load(r.step.check.name).KIND == "check"]
         if args.only:
             refs = _only(refs, args.only, session.lang)
-        logs: dict[str, list[str]] = {r.key: [] for r in refs}
-
-        def emit_for(key: str) -> Callable[[object], None]:
-            return lambda event: logs[key].append(event.text) if isinstance(event, LogLine) else None
-
-        items = [(r.key, r.step.check.name, session.check_params(r.key)) for r in refs]
-        progress = ProgressLine(len(items), session.lang, enabled=not args.json and _is_terminal(sys.stderr))
+        progress = ProgressLine(len(refs), session.lang, enabled=not args.json and _is_terminal(sys.stderr))
         try:
             progress.show()
-            results = run_checks_aside(run_many(items, lang=session.lang, emit_for=emit_for, concurrency=CHECK_CONCURRENCY,
-                                                timeouts={r.key: r.step.check.timeout for r in refs},
-                                                on_result=lambda key, result: progress.advance()))
+            outcomes = run_checks_aside(_run_steps(session, [r.key for r in refs], progress))
         finally:
             progress.clear()
-        if session.log_path:
-            from tui.checks.engine import LogFile
-
-            LogFile(session.log_path).write(f"[{key}] {session.scrub(line)}" for key, lines in logs.items() for line in lines)
+        failed_save = next((o.refused or o.save_error for o in outcomes if o.refused or o.save_error), None)
+        if failed_save is not None:  # a full disk: said as koppel says it everywhere (exit 2)
+            raise failed_save
         rows = []
-        for ref in refs:
-            result = results[ref.key]
-            if not session.read_only and not session.blockers(ref.key):
-                session.record_result(ref.key, result, logs[ref.key])
+        for ref, outcome in zip(refs, outcomes):
+            result = outcome.result
             rows.append({"id": ref.key, "title": ref.title(session.lang), "status": result.status,
                          "message": result.message, "hint": result.hint, "duration_ms": result.duration_ms})
     finally:
@@ -574,3 +562,23 @@ def check(args: argparse.Namespace) -> int:
             if row["hint"] and row["status"] != "ok":
                 print(f"    {row['hint']}")
     return EXIT_PROBLEM if any(row["status"] == "fail" for row in rows) else EXIT_OK
+
+
+async def _run_steps(session: Any, keys: list[str], progress: ProgressLine) -> list[Any]:
+    """The steps' checks side by side (at most CHECK_CONCURRENCY at a time) through the runner. A
+    step that waits for another, or a state opened read-only, is checked without being recorded."""
+    import asyncio
+
+    from tui.checks.engine import LogFile
+    from tui.runs import StepRunner
+
+    runner = StepRunner(session, log_file=LogFile(session.log_path) if session.log_path else None)
+    gate = asyncio.Semaphore(CHECK_CONCURRENCY)
+
+    async def one(key: str) -> Any:
+        async with gate:
+            outcome = await runner.run(key, record=not session.read_only and not session.blockers(key))
+        progress.advance()
+        return outcome
+
+    return await asyncio.gather(*(one(key) for key in keys))

@@ -71,7 +71,7 @@ def _confirm(now: Now) -> Verdict:
     assert now.step is not None
     if now.step.kind == "form":
         return Verdict("hidden", "why.form_enter")
-    if now.status == "done":
+    if now.status in ("done", "confirmed"):
         return SILENT  # space reopens it (the next row)
     if now.status == "blocked":
         return Verdict("hidden", "why.waits")
@@ -84,7 +84,7 @@ def _reopen(now: Now) -> Verdict:
     if (verdict := _writes(now)) is not None:
         return verdict
     assert now.step is not None
-    if now.step.kind == "form" or now.status != "done":
+    if now.step.kind == "form" or now.status not in ("done", "confirmed"):
         return SILENT
     return Verdict("greyed", "why.busy") if now.busy else SHOWN
 

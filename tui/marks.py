@@ -10,10 +10,13 @@ MARKS: dict[str, tuple[str, str]] = {
     "todo": ("○", "[ ]"),
     "running": ("◔", "[>]"),
     "done": ("✔", "[x]"),
+    "confirmed": ("☑", "[v]"),  # done by the admin's hand although the check failed or could not run
     "failed": ("✘", "[!]"),
     "skipped": ("↷", "[-]"),
     "interrupted": ("↯", "[~]"),
     "blocked": ("⊘", "[#]"),
+    # after a step's mark: a check run since the admin closed it did not pass (see check_since)
+    "flagged": ("⚑", "[?]"),
     # check results (koppel check, probe, license, extract)
     "ok": ("✔", "[ok]"),
     "warn": ("⚠", "[warn]"),

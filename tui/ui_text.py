@@ -9,13 +9,15 @@ from tui.marks import mark
 
 __all__ = ["STATUSES", "TEXT", "mark", "t"]
 
-STATUSES = ("todo", "running", "done", "failed", "skipped", "interrupted", "blocked")
+STATUSES = ("todo", "running", "done", "confirmed", "failed", "skipped", "interrupted", "blocked")
 
 TEXT: dict[str, tuple[str, str]] = {
     # statuses
     "status.todo": ("open", "to do"),
     "status.running": ("bezig", "running"),
     "status.done": ("gereed", "done"),
+    "status.confirmed": ("met de hand bevestigd", "confirmed by hand"),
+    "status.check_since": ("controle sindsdien: {result}", "check since: {result}"),
     "status.failed": ("mislukt", "failed"),
     "status.skipped": ("overgeslagen", "skipped"),
     "status.interrupted": ("onderbroken", "interrupted"),

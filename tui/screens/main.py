@@ -5,7 +5,6 @@ All writes go through the session (which saves through the store); widgets only 
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -18,16 +17,15 @@ from textual.screen import Screen
 from textual.widgets import Input, Tree
 from textual.worker import Worker
 
-from tui.checks.base import CheckResult
 from tui.keys import Now, Verdict, by_action, row, verdict_for_key
+from tui.runs import Outcome, Run, RunRegistry, StepRunner
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
-from tui.state.session import NOTE_DRAFT, SaveFailed, SessionError
+from tui.state.session import DONE, NOTE_DRAFT, SaveFailed, SessionError
 from tui.ui_text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import StatusHeader
 from tui.widgets.keyed import WHY, bindings, install
-from tui.widgets.log_pane import CheckRun
 from tui.widgets.step_detail import StepDetail, View
 from tui.widgets.step_form import StepForm
 
@@ -48,9 +46,19 @@ class MainScreen(Screen[None]):
     def __init__(self, lang: str = "nl") -> None:
         super().__init__()
         install(self, "main", lang)
-        self.runs: dict[str, CheckRun] = {}
+        self.runner: StepRunner | None = None  # made on first use, when the app is there
         self._copying: Worker[None] | None = None
         self._unsaved: str | None = None  # the last save failure said, until a save succeeds again
+
+    @property
+    def runs(self) -> RunRegistry:
+        """What is running, as the runner keeps it (the detail pane asks the same registry)."""
+        return self._runner().runs
+
+    def _runner(self) -> StepRunner:
+        if self.runner is None:
+            self.runner = StepRunner(self.session, log_file=self.app.log_file, clipboard=self.app.copy_to_clipboard)
+        return self.runner
 
     @property
     def session(self) -> Any:
@@ -238,8 +246,7 @@ class MainScreen(Screen[None]):
         self.notify(t(verdict.reason, self.lang, names=names), severity="warning", timeout=4)
 
     def _check_runs(self, key: str | None) -> bool:
-        run = self.runs.get(key) if key else None
-        return run is not None and run.active
+        return self.runs.active(key)
 
     # -- step actions ---------------------------------------------------------------------
     def _guard(self, action: Any, *args: Any) -> bool:
@@ -373,8 +380,6 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
 
     async def _run_copy_check(self, source_key: str) -> None:
-        from tui.checks.engine import run_check
-
         check = self.session.ref(source_key).step.check
         assert check is not None
         copied: list[str] = []
@@ -383,12 +388,14 @@ class MainScreen(Screen[None]):
             self.app.copy_to_clipboard(text)
             copied.append(text)
 
-        try:
-            result = await run_check(check.name, self.session.check_params(source_key), lang=self.lang,
-                                     timeout=check.timeout, clipboard=clipboard, log_file=self.app.log_file)
+        runner = StepRunner(self.session, log_file=self.app.log_file, clipboard=clipboard, runs=self.runs)
+        try:  # a run that only looks: the source step's record stays as it is
+            outcome = await runner.run(source_key, record=False)
         finally:
             self._copying = None
             self.refresh_bindings()
+        result = outcome.result
+        assert result is not None
         if copied:
             what = t(COPIED_WHAT.get(check.name, "copy.text"), self.lang)
             self.notify(t("msg.copied_by_check", self.lang, what=what, n=len(copied[-1])),
@@ -399,8 +406,7 @@ class MainScreen(Screen[None]):
             self.notify(t("msg.no_copy", self.lang), severity="warning")
 
     def action_cancel(self) -> None:
-        key = self.key
-        run = self.runs.get(key) if key else None
+        run = self.runs.get(self.key)
         if run is not None and run.active and run.worker is not None:
             run.worker.cancel()
             self.notify(t("msg.cancelled", self.lang), severity="warning", timeout=3)
@@ -451,7 +457,7 @@ class MainScreen(Screen[None]):
 
     @on(StepDetail.ConfirmPressed)
     def _confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
-        self.perform("step.reopen" if self.session.status(self._at()) == "done" else "step.confirm", event.note)
+        self.perform("step.reopen" if self.session.status(self._at()) in DONE else "step.confirm", event.note)
 
     @on(StepDetail.RunPressed)
     def _run_pressed(self) -> None:
@@ -465,69 +471,49 @@ class MainScreen(Screen[None]):
     def action_run(self) -> None:
         key = self._at()
         forms = list(self.detail.query(StepForm))
-        if forms and not self._save_params(key, forms[0]):
+        values = forms[0].values() if forms else None
+        if forms and not self._params_valid(key, forms[0]):
             return
-        if self.start_check(key):
+        if self.start_check(key, values):
             self.step_changed()
 
-    def _save_params(self, key: str, form: StepForm) -> bool:
-        """A check's fields are its parameters: valid ones are recorded before it runs."""
-        try:
-            findings = self.session.submit(key, form.values())
-        except SessionError as error:
-            self.refused(error)
-            return False
+    def _params_valid(self, key: str, form: StepForm) -> bool:
+        """A check's fields are its parameters: the run records them, once they are valid."""
+        _, findings = self.session.validate(key, form.values())
         form.show_findings(findings)
         if any(f.level == "error" for f in findings):
+            self.session.save_draft(key, form.values())
             self.notify(t("msg.fields_first", self.lang), severity="error")
             form.focus_first(only_invalid=True)
             return False
         return True
 
-    def start_check(self, key: str) -> bool:
-        run = self.runs.get(key)
-        if run is not None and run.active:
-            return False
-        ref = self.session.ref(key)
-        if not self._guard(self.session.mark_running, key):
-            return False
-        check = ref.step.check
-        assert check is not None
-        run = self.runs[key] = CheckRun(key)
-        params = self.session.check_params(key)
-        run.worker = self.app.run_worker(
-            self._run_check(run, check.name, params, check.timeout), name=key, group=f"check:{key}",
-            exclusive=True, exit_on_error=False, description=f"check {check.name} for {key}")
-        return True
-
-    async def _run_check(self, run: CheckRun, name: str, params: dict[str, Any], timeout: float | None) -> None:
-        from tui.checks.engine import run_check
-
+    def start_check(self, key: str, values: dict[str, Any] | None = None) -> bool:
+        """The runner marks the step running at once (one save, with the form's ``values``, in the
+        worker); the worker runs the check and the log pane reads the run as it streams."""
         try:
-            result = await run_check(name, params, lang=self.lang, emit=run.emit, timeout=timeout,
-                                     clipboard=self.app.copy_to_clipboard, log_file=self.app.log_file)
-        except asyncio.CancelledError:
-            self._finish(run, None)
-            raise
-        except Exception as error:  # a bug of ours: the step must not stay "running"
-            self._finish(run, CheckResult(status="fail", message=str(error) or type(error).__name__))
-            raise
-        self._finish(run, result)
-
-    def _finish(self, run: CheckRun, result: CheckResult | None) -> None:
-        run.active = False
-        run.result = result
-        if self.runs.get(run.key) is not run:
-            return
-        try:  # recorded in memory even when the save fails: the step shows its result either way
-            if result is None:
-                self.session.record_cancel(run.key, run.lines)
-            else:
-                self.session.record_result(run.key, result, run.lines)
+            run = self._runner().start(key, values=values)
         except SessionError as error:
             self.refused(error)
-        self.app.save_log(run)
-        if run.key == self.key:
+            return False
+        run.worker = self.app.run_worker(
+            self._run_check(run), name=key, group=f"check:{key}", exclusive=True, exit_on_error=False,
+            description=f"check for {key}")
+        return True
+
+    async def _run_check(self, run: Run) -> None:
+        try:
+            outcome = await self._runner().execute(run)
+        except BaseException:  # cancelled (or a bug of ours): recorded by the runner all the same
+            self._finish(run, run.outcome)
+            raise
+        self._finish(run, outcome)
+
+    def _finish(self, run: Run, outcome: Outcome | None) -> None:
+        error = outcome.refused or outcome.save_error if outcome else None
+        if error is not None:
+            self.refused(error)
+        if run.key == self.key and outcome is not None and outcome.refused is None:
             self.detail.reveal("#result")  # what the admin waited for, wherever the detail was scrolled
         self.step_changed()
 
@@ -547,7 +533,7 @@ class MainScreen(Screen[None]):
         return started
 
     async def cancel_all(self) -> None:
-        workers = [run.worker for run in self.runs.values() if run.active and run.worker is not None]
+        workers = [run.worker for run in self.runs.running() if run.worker is not None]
         for worker in workers:
             worker.cancel()
         for worker in workers:

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
-StepStatus = Literal["todo", "running", "done", "failed", "skipped", "interrupted"]
+# confirmed: closed by the admin's hand although the check failed, could not run here or never ran
+StepStatus = Literal["todo", "running", "done", "confirmed", "failed", "skipped", "interrupted"]
 ResultStatus = Literal["ok", "warn", "fail", "na"]
 LOG_TAIL_LINES = 200
 
@@ -46,6 +47,10 @@ class StepState(BaseModel):
     by: str | None = None  # user@host
     attempts: int = 0
     result: StepResult | None = None
+    # a run of a step the admin had closed: the status it had (restored when the run ends) ...
+    before_run: StepStatus | None = None
+    # ... and the result of that run when it did not pass: the step keeps its status and says this
+    check_since: ResultStatus | None = None
     log_tail: list[str] = Field(default_factory=list)
 
 

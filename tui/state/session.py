@@ -7,6 +7,7 @@ a password written into an address (``http://user:password@proxy``), which a sto
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import locale
 import os
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from tui.playbook.rules import Finding
     from tui.state.store import StateStore
 
-CLOSED = ("done", "skipped")
+CLOSED = ("done", "confirmed", "skipped")
+PASSED = ("ok", "warn")  # results that make a check step done
+DONE = ("done", "confirmed")  # done by a passing check / a form / the admin's hand: reopen undoes it
 NOTE_DRAFT = "note"  # a manual step's half-typed note travels as its draft
 SECRET_MASK = "********"
 
@@ -137,6 +140,14 @@ class Session:
         self.log_path = log_path  # the server's full check log; the state keeps only a tail
         self._secrets: dict[str, dict[str, str]] = {}
         self._address_secrets: set[str] = set()  # spellings of passwords found in typed addresses
+        self._holding = 0  # inside one_save(): changes wait for the action's one save
+        self._dirty = False  # changed since the last save of an action
+        self._refs: list[StepRef] = []
+        self._refs_of: list[str] | None = None  # the administraties list the refs were built for
+        self._by_key: dict[str, StepRef] = {}
+        self._position: dict[str, int] = {}
+        self._by_step: dict[str, list[StepRef]] = {}
+        self._by_section: dict[str, list[StepRef]] = {}
         self.interrupted: list[str] = self._mark_interrupted()
 
     # -- reading -----------------------------------------------------------------------------
@@ -150,23 +161,38 @@ class Session:
         return self.store.save_error if self.store else None
 
     def refs(self) -> list[StepRef]:
+        """The checklist's steps in order, built once (again only when the administraties change)."""
+        if self._refs_of is not self.state.administraties:
+            self._build_refs()
+        return self._refs
+
+    def _build_refs(self) -> None:
+        administraties = self.state.administraties
         refs: list[StepRef] = []
         for section in self.playbook.sections:
             for step in section.steps:
-                if step.scope == "administratie" and self.state.administraties:
-                    refs.extend(StepRef(step, section, adm) for adm in self.state.administraties)
+                if step.scope == "administratie" and administraties:
+                    refs.extend(StepRef(step, section, adm) for adm in administraties)
                 else:
                     refs.append(StepRef(step, section))
-        return refs
+        self._refs, self._refs_of = refs, administraties
+        self._by_key = {ref.key: ref for ref in refs}
+        self._position = {ref.key: i for i, ref in enumerate(refs)}
+        self._by_step, self._by_section = {}, {}
+        for ref in refs:
+            self._by_step.setdefault(ref.step.id, []).append(ref)
+            self._by_section.setdefault(ref.section.id, []).append(ref)
 
     def ref(self, key: str) -> StepRef:
-        for ref in self.refs():
-            if ref.key == key:
-                return ref
-        raise SessionError(f"unknown step '{key}'")
+        self.refs()
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise SessionError(f"unknown step '{key}'") from None
 
     def has(self, key: str) -> bool:
-        return any(ref.key == key for ref in self.refs())
+        self.refs()
+        return key in self._by_key
 
     def step_state(self, key: str) -> StepState:
         return self.state.peek(key)
@@ -179,9 +205,7 @@ class Session:
         if ref.step.scope == "administratie" and not self.state.administraties and source:
             required.append(source.id)
         for step_id in required:
-            for other in self.refs():
-                if other.step.id != step_id:
-                    continue
+            for other in self._by_step.get(step_id, ()):
                 same_scope = other.administratie in (None, ref.administratie) or ref.administratie is None
                 if same_scope and self.state.peek(other.key).status not in CLOSED:
                     waiting.append(other)
@@ -198,17 +222,27 @@ class Session:
         return sum(self.state.peek(r.key).status in CLOSED for r in refs), len(refs)
 
     def section_progress(self, section_id: str) -> tuple[int, int]:
-        return self.progress(r for r in self.refs() if r.section.id == section_id)
+        self.refs()
+        return self.progress(self._by_section.get(section_id, ()))
 
     def next_open(self, from_key: str | None = None, backwards: bool = False) -> str | None:
-        """The next step still to do (unblocked first), going round the list once."""
+        """The next step still to do (unblocked first), going round the list once: one pass that
+        stops at the first unblocked open step."""
         refs = self.refs()
-        keys = [r.key for r in refs]
-        start = keys.index(from_key) if from_key in keys else (-1 if not backwards else len(keys))
-        order = [keys[(start + i * (-1 if backwards else 1)) % len(keys)] for i in range(1, len(keys) + 1)]
-        open_keys = [k for k in order if self.status(k) not in CLOSED]
-        unblocked = [k for k in open_keys if self.status(k) != "blocked"]
-        return (unblocked or open_keys or [None])[0]
+        count = len(refs)
+        here = self._position.get(from_key) if from_key is not None else None
+        start = here if here is not None else (-1 if not backwards else count)
+        step = -1 if backwards else 1
+        first_blocked = None
+        for i in range(1, count + 1):
+            key = refs[(start + i * step) % count].key
+            status = self.status(key)
+            if status in CLOSED:
+                continue
+            if status != "blocked":
+                return key
+            first_blocked = first_blocked or key
+        return first_blocked
 
     def welcome_back(self) -> WelcomeBack | None:
         # only where someone worked: answers imported from a file stamp no step, so they greet nobody
@@ -244,13 +278,16 @@ class Session:
             raise SessionError(self._t("Vul het formulier in en bevestig met Enter.",
                                        "Fill in the form and submit it with Enter."))
         entry = self.state.step(key)
-        entry.status, entry.note, entry.draft = "done", self.scrub(note.strip()), None
+        passed = entry.result is not None and entry.result.status in PASSED
+        # a check step confirmed by hand (it failed, could not run here, or never ran) says so
+        entry.status = "confirmed" if ref.step.check is not None and not passed else "done"
+        entry.note, entry.draft, entry.check_since = self.scrub(note.strip()), None, None
         self._stamp(entry)
         self._changed()
 
     def reopen(self, key: str) -> None:
         entry = self.state.step(self._ref_for_write(key).key)
-        entry.status, entry.skip_reason = "todo", ""
+        entry.status, entry.skip_reason, entry.check_since = "todo", "", None
         self._stamp(entry)
         self._changed()
 
@@ -262,7 +299,7 @@ class Session:
         if not reason.strip():
             raise SessionError(self._t("Geef een reden op.", "Give a reason."))
         entry = self.state.step(key)
-        entry.status, entry.skip_reason = "skipped", self.scrub(reason.strip())
+        entry.status, entry.skip_reason, entry.check_since = "skipped", self.scrub(reason.strip()), None
         self._stamp(entry)
         self._changed()
 
@@ -309,7 +346,7 @@ class Session:
         if any(f.level == "error" for f in findings):
             self.save_draft(key, values)
             return findings
-        self.record_answers(key, cleaned)
+        self._set_answers(key, cleaned)
         entry = self.state.step(key)
         if ref.step.kind == "form":
             entry.status = "done"
@@ -354,10 +391,14 @@ class Session:
         return ref.step.check.resolve(lambda step_id, field_id: self._answer(step_id, field_id, ref),
                                       ref.administratie)
 
-    def mark_running(self, key: str) -> None:
+    def mark_running(self, key: str) -> StepState | None:
+        """The step's run starts; returns its state before (for unmark_running). A status the admin
+        closed (done, confirmed, skipped) is remembered: the run's result will not lower it."""
         self._writable(key)
+        before = self.state.steps.get(key)
+        before = before.model_copy() if before is not None else None
         entry = self.state.step(key)
-        before = entry.model_copy()
+        entry.before_run = entry.status if entry.status in CLOSED else None
         entry.status = "running"
         entry.started_at = now()
         entry.attempts += 1
@@ -365,13 +406,28 @@ class Session:
         try:
             self._changed()
         except SaveFailed:
-            self.state.steps[key] = before  # a run that cannot be recorded does not start
+            self.unmark_running(key, before)  # a run that cannot be recorded does not start
             raise
+        return before
+
+    def unmark_running(self, key: str, before: StepState | None) -> None:
+        """Undo mark_running (its save failed): the step is as it was."""
+        if before is None:
+            self.state.steps.pop(key, None)
+        else:
+            self.state.steps[key] = before
 
     def record_result(self, key: str, result: CheckResult, log_lines: Iterable[str] = ()) -> None:
-        """ok/warn -> done, fail -> failed, na -> open again: the admin confirms by hand."""
+        """ok/warn -> done, fail -> failed, na -> open again: the admin confirms by hand. A step
+        the admin had closed keeps its status: the result is its evidence and, when it did not pass,
+        the step says so (``check_since``) until the admin decides."""
         entry = self.state.step(key)
-        entry.status = {"ok": "done", "warn": "done", "fail": "failed"}.get(result.status, "todo")
+        verdict = "done" if result.status in PASSED else "failed" if result.status == "fail" else "todo"
+        held, entry.before_run = entry.before_run, None
+        if held is not None and verdict != "done":
+            entry.status, entry.check_since = held, result.status
+        else:
+            entry.status, entry.check_since = verdict, None
         entry.result = StepResult(
             status=result.status, message=self.scrub(result.message), hint=self.scrub(result.hint),
             evidence=self.scrub_value(result.evidence), duration_ms=result.duration_ms)
@@ -381,7 +437,7 @@ class Session:
 
     def record_cancel(self, key: str, log_lines: Iterable[str] = ()) -> None:
         entry = self.state.step(key)
-        entry.status = "interrupted"
+        entry.status, entry.before_run = entry.before_run or "interrupted", None
         entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
         self._stamp(entry)
         self._changed()
@@ -413,6 +469,38 @@ class Session:
 
         return scrub_value(value, self._secret_forms(), SECRET_MASK)
 
+    @contextmanager
+    def one_save(self) -> Iterator[None]:
+        """Everything changed inside is one action and gets one save: the caller's save_off_loop()
+        (or the next save); meanwhile the store's saver has it, so nothing is ever left unsaved."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if not self._holding and self._dirty and self.store is not None and not self.read_only:
+                self.store.schedule_save(self.state)
+
+    async def save_off_loop(self) -> None:
+        """Write the changes of one action: serialized here, written and fsynced in a worker thread,
+        so the event loop never waits for the disk. Raises SaveFailed (the change stays in memory
+        and is written again later)."""
+        if not self._dirty or self.store is None or self.read_only:
+            return
+        self._dirty = False
+        write = self.store.prepare_save(self.state)
+        try:
+            with self._saving():
+                await asyncio.to_thread(write)
+        except SaveFailed:
+            self._dirty = True
+            self.store.schedule_save(self.state)
+            raise
+
+    def words(self, nl: str, en: str) -> str:
+        """The admin's language."""
+        return self._t(nl, en)
+
     def flush(self) -> None:
         if self.store is not None:
             with self._saving():
@@ -433,8 +521,9 @@ class Session:
 
     def _mark_interrupted(self) -> list[str]:
         keys = [key for key, entry in self.state.steps.items() if entry.status == "running"]
-        for key in keys:
-            self.state.steps[key].status = "interrupted"
+        for key in keys:  # a step the admin had closed stays closed; any other run was interrupted
+            entry = self.state.steps[key]
+            entry.status, entry.before_run = entry.before_run or "interrupted", None
         if keys and not self.read_only:
             self._changed(touch=False)
         return keys
@@ -499,6 +588,10 @@ class Session:
         if soon:
             self.store.schedule_save(self.state)
             return
+        self._dirty = True
+        if self._holding:  # one_save(): the action's one save comes at its end
+            return
+        self._dirty = False
         try:
             with self._saving():
                 self.store.save(self.state)

@@ -254,6 +254,15 @@ class StateStore:
         number, data, _ = self._snapshot(state)
         self._store(number, data)
 
+    def prepare_save(self, state: ServerState) -> Callable[[], None]:
+        """``state`` serialized now (no I/O), and the write of it (atomic, fsynced) to be run in a
+        worker thread: an event loop never waits for the disk, and the snapshot is of one moment."""
+        if self.read_only:
+            return lambda: None
+        self._check_usable()
+        number, data, _ = self._snapshot(state)
+        return lambda: self._store(number, data)
+
     def schedule_save(self, state: ServerState) -> None:
         """Save ``state`` within SAVE_DELAY, coalescing all calls until then. Cheap: no I/O here."""
         if self.read_only:

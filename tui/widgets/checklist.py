@@ -11,6 +11,7 @@ from textual.binding import BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.state.session import CLOSED
 from tui.ui_text import mark, t
 from tui.widgets.keyed import bindings, install
 
@@ -36,7 +37,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = bindings("tree")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "checklist--todo", "checklist--running", "checklist--done", "checklist--failed",
+        "checklist--todo", "checklist--running", "checklist--done", "checklist--confirmed", "checklist--failed",
         "checklist--skipped", "checklist--interrupted", "checklist--blocked", "checklist--section",
         "checklist--count",
     }
@@ -46,6 +47,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         & > .checklist--todo { color: $foreground; }
         & > .checklist--running { color: $accent; text-style: bold; }
         & > .checklist--done { color: $success; }
+        & > .checklist--confirmed { color: $success; text-style: italic; }
         & > .checklist--failed { color: $error; text-style: bold; }
         & > .checklist--skipped { color: $foreground-muted; text-style: italic; }
         & > .checklist--interrupted { color: $warning; text-style: bold; }
@@ -154,8 +156,8 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         for wanted in ("running", "failed", "interrupted"):
             if wanted in statuses:
                 return wanted
-        if all(s in ("done", "skipped") for s in statuses):
-            return "done"
+        if all(s in CLOSED for s in statuses):
+            return "confirmed" if "confirmed" in statuses else "done"
         return "blocked" if all(s == "blocked" for s in statuses) else "todo"
 
     def render_label(self, node: TreeNode[NodeInfo], base_style: Style, style: Style) -> Text:
@@ -176,7 +178,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         elif info.key is None:  # a group of per-administratie steps
             keys = [child.data.key for child in node.children if child.data and child.data.key]
             status = self._group_status(keys)
-            done = sum(self.session.status(k) in ("done", "skipped") for k in keys)
+            done = sum(self.session.status(k) in CLOSED for k in keys)
             step = self.session.playbook.step(info.step_id or "")
             label = Text.assemble(
                 (mark(status, self.ascii_mode) + " ", self._style(status)),
@@ -188,9 +190,11 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
             in_group = bool(ref.administratie and node.parent and node.parent.data and node.parent.data.step_id)
             title = ref.administratie if in_group else ref.step.label(lang) + (
                 f" ({ref.administratie})" if ref.administratie else "")
+            flagged = self.session.step_state(info.key).check_since is not None
             label = Text.assemble(
                 (mark(status, self.ascii_mode) + " ", self._style(status)),
-                (title or "", self._style(status) if status != "todo" else Style()))
+                (title or "", self._style(status) if status != "todo" else Style()),
+                (" " + mark("flagged", self.ascii_mode) if flagged else "", self._style("failed")))
         label.stylize(style)
         return self._fit(node, label)
 

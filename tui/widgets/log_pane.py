@@ -11,9 +11,8 @@ at its edge, to be read by scrolling sideways, is one the admin does not read.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Iterable
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -22,38 +21,13 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Log, Static
 
-from tui.checks.base import LogLine, Progress
+from tui.checks.base import Progress
+from tui.runs import MAX_LINES, Run
 from tui.ui_text import t
 
-if TYPE_CHECKING:
-    from textual.worker import Worker
-
-    from tui.checks.base import CheckResult
-
-MAX_LINES = 5000
 FRAME = 1 / 30
 CONTINUED = "  "  # how a wrapped line's next rows start
 MIN_WRAP = 20  # narrower than this (not laid out yet): lines stay whole
-
-
-@dataclass
-class CheckRun:
-    """One run of a check in this app session: its output tail, latest progress and worker."""
-
-    key: str
-    lines: deque[str] = field(default_factory=lambda: deque(maxlen=MAX_LINES))
-    total: int = 0  # lines ever emitted; the pane compares it to what it has drawn
-    progress: Progress | None = None
-    result: CheckResult | None = None
-    active: bool = True
-    worker: Worker[Any] | None = None
-
-    def emit(self, event: object) -> None:
-        if isinstance(event, LogLine):
-            self.lines.append(event.text)
-            self.total += 1
-        elif isinstance(event, Progress):
-            self.progress = event
 
 
 def progress_text(progress: Progress | None, ascii_mode: bool, width: int = 20) -> str:
@@ -137,7 +111,7 @@ class LogPane(Vertical):
     LogPane.-empty > Log { display: none; }
     """
 
-    def __init__(self, run: CheckRun | None, tail: list[str], *, ascii_mode: bool = False, lang: str = "nl",
+    def __init__(self, run: Run | None, tail: list[str], *, ascii_mode: bool = False, lang: str = "nl",
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.run = run

@@ -22,7 +22,8 @@ from tui.keys import button_label
 from tui.playbook.model import Step
 from tui.state.session import NOTE_DRAFT
 from tui.ui_text import mark, t
-from tui.widgets.log_pane import CheckRun, LogPane
+from tui.runs import RunRegistry
+from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import StepForm
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.session = session
         self.ascii_mode = ascii_mode
-        self.runs: dict[str, CheckRun] = {}
+        self.runs = RunRegistry()  # the screen hands over its runner's: this pane only asks
         self.view = View(None)
         self._wanted = View(None)
         self._busy = False
@@ -209,9 +210,12 @@ class StepDetail(VerticalScroll, can_focus=True):
         entry = session.step_state(key)
         yield Static(Content(f"{mark(status, self.ascii_mode)} {ref.title(lang)}"), id="step-title")
         state_bits = [t(f"status.{status}", lang)]
+        if entry.check_since:  # a check run since the admin closed the step did not pass
+            state_bits.append(mark("flagged", self.ascii_mode) + " " + t(
+                "status.check_since", lang, result=t(f"result.{entry.check_since}", lang).lower()))
         if step.optional:
             state_bits.append(t("detail.optional", lang))
-        if entry.by and entry.updated_at and status in ("done", "skipped", "failed"):
+        if entry.by and entry.updated_at and status in ("done", "confirmed", "skipped", "failed"):
             state_bits.append(f"{entry.by}, {entry.updated_at.astimezone():%d-%m %H:%M}")
         yield Static(Content((" - " if self.ascii_mode else " · ").join(state_bits)), id="step-state")
         if step.menu_path:
@@ -224,7 +228,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         if status == "interrupted":
             text = "detail.interrupted" if step.check else "detail.interrupted_manual"
             yield Static(Content(t(text, lang)), classes="state-warn")
-        if entry.note and status == "done":
+        if entry.note and status in ("done", "confirmed"):
             yield Static(Content(f"{t('detail.note', lang)}: {entry.note}"), classes="state-note")
         yield from self._compose_text(step, lang)
         yield from self._compose_kind(key, step, status, lang)
