@@ -5,6 +5,7 @@ written on the event loop; a check never lowers a status the admin set."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 from pathlib import Path
@@ -35,6 +36,7 @@ class Writes:
 
     def __init__(self) -> None:
         self.threads: list[str] = []
+        self.data: list[bytes] = []
 
     def __len__(self) -> int:
         return len(self.threads)
@@ -47,6 +49,7 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> Writes:
 
     def counted(self, data: bytes) -> None:
         seen.threads.append(threading.current_thread().name)
+        seen.data.append(data)
         real(self, data)
 
     monkeypatch.setattr(store_module.StateStore, "_write", counted)
@@ -170,3 +173,19 @@ async def test_run_all_checks_at_full_progress_keeps_it(not_applicable) -> None:
         await settle(pilot)
         assert session.progress() == before
         assert all(session.status(key) == "confirmed" for key in checks)
+
+
+async def test_run_all_checks_is_one_save_for_all_the_marks(hang, writes: Writes) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.session.store.SAVE_DELAY = 60
+        app.session.flush()
+        before = len(writes)
+        started = app.main_screen.run_all_checks()
+        run = app.main_screen.runs[STEP]
+        await wait_until(pilot, lambda: run.total >= 1)  # the hanging check runs: its mark was saved
+        assert started > 1 and app.session.status(STEP) == "running"
+        first = json.loads(writes.data[before])["steps"]  # the first save holds every mark
+        assert sorted(k for k, v in first.items() if v["status"] == "running") == sorted(app.main_screen.runs)
+        assert threading.main_thread().name not in writes.threads[before:]

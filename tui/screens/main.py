@@ -518,7 +518,8 @@ class MainScreen(Screen[None]):
         self.step_changed()
 
     def run_all_checks(self) -> int:
-        """Every check (not action) that waits for nothing runs now, side by side."""
+        """Every check (not action) that waits for nothing runs now, side by side; their
+        marks are one save (the first run's, in its worker: the others find nothing left to write)."""
         started = 0
         for ref in self.session.refs():
             step = ref.step
