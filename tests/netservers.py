@@ -285,7 +285,7 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.close()
 
 
-async def serve_proxy(auth: str | None, log: Path | None) -> None:
+async def serve_proxy(auth: str | None, log: Path | None, refusal: bytes | None = None) -> None:
     expected = "Basic " + base64.b64encode(auth.encode()).decode() if auth else None
 
     def note(text: str) -> None:
@@ -313,6 +313,11 @@ async def serve_proxy(auth: str | None, log: Path | None) -> None:
         host, _, port = target.rpartition(":")
         if method != "CONNECT":
             return await answer(405)
+        if refusal is not None:  # a hostile proxy: every tunnel refused with this raw reason phrase
+            writer.write(b"HTTP/1.1 403 " + refusal + b"\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+            return
         if expected and headers.get("proxy-authorization") != expected:
             return await answer(407, 'Proxy-Authenticate: Basic realm="koppel-test"\r\n')
         if host not in {HOST, "localhost"}:  # a test proxy: loopback only
@@ -334,14 +339,17 @@ async def serve_proxy(auth: str | None, log: Path | None) -> None:
 class ProxyProcess:
     """``with ProxyProcess(log, auth="user:pw") as proxy:`` -> a proxy process on ``proxy.url``."""
 
-    def __init__(self, log: Path, auth: str | None = None) -> None:
+    def __init__(self, log: Path, auth: str | None = None, refusal: bytes | None = None) -> None:
         self.log = log
         self.auth = auth
+        self.refusal = refusal
 
     def __enter__(self) -> ProxyProcess:
         command = [sys.executable, "-m", "tests.netservers", "proxy", "--log", str(self.log)]
         if self.auth:
             command += ["--auth", self.auth]
+        if self.refusal is not None:
+            command += ["--refusal-hex", self.refusal.hex()]
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
@@ -367,9 +375,11 @@ def main(argv: list[str] | None = None) -> None:
     proxy = commands.add_parser("proxy", help="a CONNECT proxy on 127.0.0.1")
     proxy.add_argument("--auth", help="USER:PASSWORD the proxy demands (Basic)")
     proxy.add_argument("--log", type=Path, help="append one line per request here")
+    proxy.add_argument("--refusal-hex", help="refuse every CONNECT with 403 and this reason phrase (hex bytes)")
     args = parser.parse_args(argv)
+    refusal = bytes.fromhex(args.refusal_hex) if args.refusal_hex else None
     try:
-        asyncio.run(serve_proxy(args.auth, args.log))
+        asyncio.run(serve_proxy(args.auth, args.log, refusal))
     except KeyboardInterrupt:
         pass
 

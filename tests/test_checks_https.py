@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.checks import https
+from tui.checks import certificate, https
 from tui.checks.base import LogLine
 from tui.checks.engine import run_check
 
@@ -338,7 +338,7 @@ def test_mask_url() -> None:
 def test_certificate_from_der_without_the_ssl_module_dict(certs: Certs, decoder: str) -> None:
     """When the OS verified (truststore on Windows/macOS) getpeercert() is empty: decode the DER."""
     der = ssl.PEM_cert_to_DER_cert(certs.leaf[0].read_text())
-    cert = https.certificate_from_der(der) if decoder == "cryptography" else https._decode_with_ssl(der)
+    cert = certificate.certificate_from_der(der) if decoder == "cryptography" else certificate._decode_with_ssl(der)
     assert cert is not None and cert.read_with == decoder
     assert cert.subject == "CN=127.0.0.1" and cert.issuer == "CN=koppel test CA"
     assert set(cert.alt_names) == {"localhost", "127.0.0.1"}

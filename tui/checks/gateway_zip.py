@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tui.checks.base import CheckContext, CheckResult, Progress
 from tui.checks.places import SETUP_EXE, default_gateway_folder, default_gateway_zip
+from tui.safe_text import first_unsafe, safe
 
 TITLE = {"nl": "Visma On Premises Gateway uitpakken", "en": "Unpack the Visma On Premises Gateway"}
 KIND = "action"
@@ -100,6 +101,8 @@ class ZipRejected(Exception):
 
     def __init__(self, reason: str, lang: str = "nl", **details: Any) -> None:
         nl, en = _MESSAGES[reason]
+        # entry names are the zip's text: shown inert (an ESC in a name never reaches a terminal)
+        details = {key: safe(value) if isinstance(value, str) else value for key, value in details.items()}
         super().__init__((en if lang == "en" else nl).format(**details))
         self.reason = reason
         self.details = details
@@ -176,7 +179,7 @@ def entry_parts(info: zipfile.ZipInfo, lang: str = "nl") -> list[str]:
     if ".." in parts:
         raise ZipRejected("traversal", lang, name=name)
     for part in parts:
-        if not part or _BAD_CHARS.search(part):
+        if not part or _BAD_CHARS.search(part) or first_unsafe(part):  # also C1 controls, bidi overrides
             raise ZipRejected("bad_name", lang, name=name)
         if part[-1] in ". ":
             raise ZipRejected("trailing", lang, name=name)
@@ -412,7 +415,7 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
     cancel = threading.Event()
 
     def progress(done: int, total: int, name: str) -> None:  # called in the worker thread
-        loop.call_soon_threadsafe(ctx.emit, Progress(done, total, name))
+        loop.call_soon_threadsafe(ctx.emit, Progress(done, total, safe(name)))
 
     worker = asyncio.ensure_future(asyncio.to_thread(
         extract_zip, zip_path, target, limits=limits, replace=params.replace, lang=ctx.lang, progress=progress, cancel=cancel

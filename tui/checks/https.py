@@ -17,9 +17,6 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -27,6 +24,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, SecretSt
 
 from tui import __version__
 from tui.checks.base import CheckContext, CheckResult, worst
+from tui.checks.certificate import peer_certificate
+from tui.safe_text import safe, safe_bytes
 
 TITLE = {"nl": "HTTPS-verbinding", "en": "HTTPS connection"}
 KIND = "check"
@@ -258,8 +257,8 @@ class UrlProbe:
                         return await self._answer(response)
         except (TimeoutError, httpx.TimeoutException):
             return self._timed_out(budget)
-        except httpx.ProxyError as exc:
-            return self._proxy_refused(str(exc), proxy_url or "")
+        except httpx.ProxyError as exc:  # its text quotes the proxy's status line
+            return self._proxy_refused(safe(str(exc)), proxy_url or "")
         except httpx.HTTPError as exc:
             return self._broken(exc)
         finally:
@@ -350,7 +349,7 @@ class UrlProbe:
         elif name == "http11.receive_response_headers" and stage == "complete":
             _, status, reason, _ = info["return_value"]
             if self.phase == "proxy":
-                self.log(f"proxy: {status} {reason.decode('ascii', 'replace')} ({self._lap('proxy')} ms)")
+                self.log(f"proxy: {status} {safe_bytes(reason)} ({self._lap('proxy')} ms)")
             else:
                 self.phase = "body"
                 waited = self._lap("wait")
@@ -393,14 +392,15 @@ class UrlProbe:
             body += chunk
             if len(body) >= BODY_LIMIT:
                 break
-        status, reason = response.status_code, response.reason_phrase
+        # the status line and headers are the server's (or a proxy's) text: made safe here, once
+        status, reason = response.status_code, safe(response.reason_phrase)
         total = round((time.monotonic() - self.started) * 1000)
         self.evidence |= {"status_code": status, "bytes": len(body)}
         self.evidence["timings_ms"]["total"] = total
-        kind = response.headers.get("content-type", "?")
+        kind = safe(response.headers.get("content-type", "?"))
         self.log(f"HTTP {status} {reason} ({len(body)} bytes, {kind}); {self.ctx.t('totaal', 'total')} {total} ms")
         if "location" in response.headers:  # a redirect is an answer too; where to is worth seeing
-            self.log(f"  -> {response.headers['location']}")
+            self.log(f"  -> {safe(response.headers['location'])}")
         if status >= 400:
             return self._http_error(status, reason)
         return self._verdict(status, total, bytes(body))
@@ -510,7 +510,7 @@ class UrlProbe:
         """Any other httpx error, told by its cause: TLS, refused, DNS or just gone."""
         t = self.ctx.t
         causes = list(_causes(exc))
-        detail = next((str(cause) for cause in reversed(causes) if str(cause)), type(exc).__name__)
+        detail = safe(next((str(cause) for cause in reversed(causes) if str(cause)), type(exc).__name__))
         self.log(f"{self.phase}: {detail}")
         verify = next((cause for cause in causes if isinstance(cause, ssl.SSLCertVerificationError)), None)
         if verify is not None:
@@ -601,7 +601,7 @@ def _openid_issuer(body: bytes) -> str | None:
     except ValueError:
         return None
     issuer = document.get("issuer") if isinstance(document, dict) else None
-    return issuer if isinstance(issuer, str) else None
+    return safe(issuer) if isinstance(issuer, str) else None
 
 
 def _with_status_page(result: CheckResult, ctx: CheckContext) -> CheckResult:
@@ -625,87 +625,3 @@ def _combine(results: list[CheckResult], ctx: CheckContext) -> CheckResult:
         message = ctx.t(f"alle {len(results)} adressen bereikbaar (traagste {slowest} ms)", f"all {len(results)} addresses reachable (slowest {slowest} ms)")
     hint = " ".join(dict.fromkeys(result.hint for result in troubled if result.hint))
     return _with_status_page(CheckResult(status=status, message=message, hint=hint, evidence=evidence), ctx)
-
-
-# --- certificates -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CertInfo:
-    subject: str
-    issuer: str
-    not_after: datetime  # UTC
-    alt_names: list[str]
-    read_with: str  # how we got it: "ssl", "cryptography" or "ssl-decoder"
-
-    def days_left(self) -> int:
-        return (self.not_after - datetime.now(timezone.utc)).days
-
-
-_NAME_KEYS = {
-    "commonName": "CN",
-    "organizationName": "O",
-    "organizationalUnitName": "OU",
-    "countryName": "C",
-    "localityName": "L",
-    "stateOrProvinceName": "ST",
-}
-
-
-def peer_certificate(ssl_object: ssl.SSLObject) -> CertInfo | None:
-    """The server's certificate. getpeercert() is empty when truststore verifies through the OS
-    (Windows, macOS): then the DER form is decoded."""
-    decoded = ssl_object.getpeercert()
-    if decoded:
-        return _from_decoded(decoded, "ssl")
-    der = ssl_object.getpeercert(binary_form=True)
-    return certificate_from_der(der) if der else None
-
-
-def certificate_from_der(der: bytes) -> CertInfo | None:
-    """Decode with `cryptography` when installed, else with the ssl module's own decoder."""
-    try:
-        from cryptography import x509
-    except ImportError:
-        return _decode_with_ssl(der)
-    cert = x509.load_der_x509_certificate(der)
-    try:
-        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        alt_names = [str(value) for value in names.get_values_for_type(x509.DNSName) + names.get_values_for_type(x509.IPAddress)]
-    except x509.ExtensionNotFound:
-        alt_names = []
-    return CertInfo(
-        subject=cert.subject.rfc4514_string(),
-        issuer=cert.issuer.rfc4514_string(),
-        not_after=cert.not_valid_after_utc,
-        alt_names=alt_names,
-        read_with="cryptography",
-    )
-
-
-def _decode_with_ssl(der: bytes) -> CertInfo | None:
-    # CPython's certificate decoder (the one getpeercert() uses) only reads from a file, and is
-    # private: used only when `cryptography` is missing and the OS did the verification.
-    decode = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
-    if decode is None:
-        return None
-    import tempfile
-
-    handle, name = tempfile.mkstemp(suffix=".pem")
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as file:
-            file.write(ssl.DER_cert_to_PEM_cert(der))
-        return _from_decoded(decode(name), "ssl-decoder")
-    except (OSError, ValueError):
-        return None
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def _from_decoded(decoded: dict[str, Any], read_with: str) -> CertInfo:
-    def name(parts: Any) -> str:
-        return ",".join(f"{_NAME_KEYS.get(key, key)}={value}" for rdn in parts for key, value in rdn)
-
-    not_after = datetime.fromtimestamp(ssl.cert_time_to_seconds(decoded["notAfter"]), timezone.utc)
-    alt_names = [value for kind, value in decoded.get("subjectAltName", ()) if kind in {"DNS", "IP Address"}]
-    return CertInfo(name(decoded.get("subject", ())), name(decoded.get("issuer", ())), not_after, alt_names, read_with)

@@ -32,6 +32,7 @@ from tui.checks.base import CheckContext, CheckResult
 from tui.checks.places import downloads_dir
 from tui.checks.procutil import capture
 from tui.checks.version import MIN_AV_VERSION, find_av_version, format_version, meets_minimum
+from tui.safe_text import safe
 
 TITLE = {"nl": "Licentie-PDF controleren", "en": "Check the licence PDF"}
 KIND = "check"
@@ -39,6 +40,7 @@ DEFAULT_TIMEOUT = 30.0
 
 MAX_BYTES = 20 * 1024 * 1024
 READ_TIMEOUT = 20.0
+MAX_LOGGED_CHARS = 500  # of the reader's last error line: enough to see what broke
 REQUIRED_EDITIONS = ("team", "business")  # "AccountView Team of AccountView Business"
 KNOWN_EDITIONS = ("Team", "Business", "Compact")
 MIN_TEXT_CHARS = 20  # less than this: no text layer (a scan)
@@ -215,9 +217,13 @@ async def _extract_in_child(path: Path, timeout: float, lang: str, log: Callable
         ) from None
     try:
         result = json.loads(out)
+        if not isinstance(result, dict):
+            raise ValueError("not an object")
     except ValueError:
-        log((err.strip().splitlines() or [f"exit code {returncode}"])[-1])
+        log(safe((err.strip().splitlines() or [f"exit code {returncode}"])[-1][:MAX_LOGGED_CHARS]))
         result = {"error": "damaged", "detail": f"reader stopped with exit code {returncode}"}
+    if isinstance(result.get("text"), str):  # the PDF's text, as it enters koppel: shown, never executed
+        result["text"] = safe(result["text"], multiline=True)
     if result.get("error") == "encrypted":
         raise LicenceReadError(
             "encrypted",
@@ -226,7 +232,7 @@ async def _extract_in_child(path: Path, timeout: float, lang: str, log: Callable
                "Open it in a PDF reader and save an unprotected copy (or download the licence again)."),
         )
     if "error" in result:
-        log(f"pypdf: {result.get('detail', '')}")
+        log(f"pypdf: {safe(str(result.get('detail', '')))[:MAX_LOGGED_CHARS]}")
         raise LicenceReadError(
             "damaged",
             _t(lang, f"{path.name} is beschadigd en kan niet worden gelezen.", f"{path.name} is damaged and cannot be read."),

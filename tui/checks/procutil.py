@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from tui.checks.base import CheckContext
+from tui.limits import CHILD_OUTPUT_MAX_BYTES
 
 BATCH_SECONDS = 0.1
 MAX_LINES_PER_BATCH = 200
@@ -283,16 +284,35 @@ async def capture(
     argv: Sequence[str],
     *,
     env: dict[str, str] | None = None,
+    max_bytes: int = CHILD_OUTPUT_MAX_BYTES,
 ) -> tuple[int, str, str]:
     """Run argv, return (exit code, stdout, stderr) decoded; the tree is killed on cancellation.
 
     For short commands whose whole output is parsed (PowerShell JSON, sc.exe), not shown line by line.
+    Bounded: of stdout the first ``max_bytes`` are kept, of stderr the last (where the error is);
+    the rest is read and dropped, so a flooding child neither blocks nor fills memory.
     """
     proc = await _spawn(argv, stderr=asyncio.subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = bytearray(), bytearray()
+
+    async def keep_head(stream: asyncio.StreamReader, kept: bytearray) -> None:
+        while chunk := await stream.read(READ_CHUNK):
+            kept += chunk[: max(0, max_bytes - len(kept))]
+
+    async def keep_tail(stream: asyncio.StreamReader, kept: bytearray) -> None:
+        while chunk := await stream.read(READ_CHUNK):
+            kept += chunk
+            del kept[: max(0, len(kept) - max_bytes)]
+
     try:
-        out, err = await proc.communicate()
+        await asyncio.gather(keep_head(proc.stdout, out), keep_tail(proc.stderr, err))
+        await proc.wait()
     finally:
         if proc.returncode is None:
             await _kill_tree_and_wait(proc)
+        # closed now, inside the loop: left to the garbage collector after the loop has closed
+        # (asyncio.run after a deadline kill), it prints "Exception ignored ... Event loop is closed"
+        proc._transport.close()  # type: ignore[attr-defined]
     assert proc.returncode is not None
-    return proc.returncode, decode_output(out), decode_output(err)
+    return proc.returncode, decode_output(bytes(out)), decode_output(bytes(err))

@@ -19,6 +19,7 @@ import tomllib
 from typing import Any, Protocol
 
 from tui.limits import quote
+from tui.safe_text import safe
 from tui.playbook.loader import did_you_mean, parse_toml, toml_error_parts
 from tui.playbook.model import FormField, Playbook, Step
 from tui.playbook.rules import is_empty, validate_values
@@ -182,6 +183,7 @@ def _toml_error(error: tomllib.TOMLDecodeError, document: str, lang: str) -> str
 
 def _shown(name: str) -> str:
     """A key from the file as a message shows it: itself when short, else its start and length."""
+    name = safe(name)  # the file's text: an escape sequence in a key is shown, not executed
     return name if len(name) <= 80 else quote(name, 80)
 
 

@@ -22,6 +22,7 @@ from tui.checks.registry import CHECKS
 from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, QUOTE_MAX_CHARS, nesting_depth, quote
 from tui.playbook.model import ADMINISTRATIE_REF, FormField, Playbook, Step
 from tui.playbook.rules import RULES, InvalidValue, coerce
+from tui.safe_text import describe, first_unsafe, safe
 
 BUILTIN_PLAYBOOK = "av638111.toml"
 
@@ -95,7 +96,7 @@ def _location(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         elif not _PYDANTIC_TAG.fullmatch(str(part)):
-            key = str(part) if re.fullmatch(r"[A-Za-z0-9_-]+", str(part)) else f'"{part}"'
+            key = str(part) if re.fullmatch(r"[A-Za-z0-9_-]+", str(part)) else f'"{safe(str(part))}"'
             path += f".{key}" if path else key
     return path or "(top level)"
 
@@ -135,7 +136,7 @@ def _validation_problems(error: ValidationError) -> list[str]:
             *parent, key = loc
             model = _model_at(tuple(parent))
             hint = did_you_mean(str(key), model.model_fields) if model else ""
-            problems.append(f"{_location(loc)}: unknown key '{key}'{hint}")
+            problems.append(f"{_location(loc)}: unknown key '{safe(str(key))}'{hint}")
         elif item["type"] == "missing":
             problems.append(f"{_location(loc)}: missing (required)")
         elif item["type"] in ("model_type", "dict_type"):
@@ -147,6 +148,26 @@ def _validation_problems(error: ValidationError) -> list[str]:
             suffix = f", got {quote(shown)}" if isinstance(shown, (str, int, float, bool)) else ""
             problems.append(f"{_location(loc)}: {item['msg']}{suffix}")
     return list(dict.fromkeys(problems))
+
+
+def _unsafe_text(data: dict[str, Any]) -> list[str]:
+    """Every text of the playbook reaches the screen: one with an escape sequence or another
+    control character (newlines and tabs are fine) is refused where it enters, located."""
+    problems = []
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while todo:
+        item, loc = todo.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if char := first_unsafe(key):
+                    problems.append(f"{_location(loc)}: a key contains a control character ({describe(char)})")
+                todo.append((value, (*loc, key)))
+        elif isinstance(item, list):
+            todo.extend((value, (*loc, index)) for index, value in enumerate(item))
+        elif isinstance(item, str) and (char := first_unsafe(item)):
+            problems.append(f"{_location(loc)}: contains a control character ({describe(char)}); "
+                            "escape sequences are not allowed in a playbook")
+    return sorted(problems)
 
 
 # --- Cross checks on a valid model ---------------------------------------------------------
@@ -437,6 +458,8 @@ def load_playbook(path: Path) -> Playbook:
         data = parse_toml(document)
     except tomllib.TOMLDecodeError as error:
         raise PlaybookError(path, [_toml_problem(error, document)]) from None
+    if problems := _unsafe_text(data):
+        raise PlaybookError(path, problems)
     try:
         playbook = Playbook.model_validate(data)
     except ValidationError as error:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Literal
 
 from tui.limits import FIELD_MAX_CHARS, LIST_MAX_ITEMS
 from tui.playbook.model import FormField, Step
+from tui.safe_text import describe, first_unsafe
 
 Level = Literal["error", "warning"]
 
@@ -358,10 +359,21 @@ def _within_limits(raw: Any) -> None:
                            f"too long ({longest:,} characters; at most {FIELD_MAX_CHARS:,})")
 
 
+def _printable(raw: Any) -> None:
+    """Refuse escape sequences and other controls in a value (an administratie name reaches the tree,
+    the reports and the log): they are refused where they enter, never stored."""
+    for item in raw if isinstance(raw, (list, tuple)) else [raw]:
+        if isinstance(item, str) and (char := first_unsafe(item)):
+            raise InvalidValue(f"bevat een stuurteken ({describe(char)}): typ alleen gewone tekens",
+                               f"contains a control character ({describe(char)}): type plain characters only")
+
+
 def coerce(form_field: FormField, raw: Any) -> Any:
     """The typed value of a raw input (mostly a string); None when empty. Raises InvalidValue."""
     _within_limits(raw)
     kind = form_field.type
+    if kind != "secret":  # a password is never shown, so any character may be part of it
+        _printable(raw)
     if kind == "list":
         items = raw if isinstance(raw, (list, tuple)) else re.split(r"[,\n]", str(raw or ""))
         cleaned = [str(item).strip() for item in items if item is not None and str(item).strip()]
