@@ -140,12 +140,14 @@ def write_document(text: str) -> None:
 
 
 def save_document(path: Path, text: str) -> None:
-    """Write a file the admin asked for (-o FILE) as UTF-8, atomically: a complete file or the old one."""
-    from tui.state.store import write_atomically
+    """Write a file the admin asked for (-o FILE) as UTF-8 (see tui.output_file: a regular file
+    atomically, a device, FIFO or /dev/stdout written into)."""
+    from tui.output_file import OutputRefused, write_output
 
-    if not path.parent.is_dir():  # said plainly, not as the name of a temp file that could not be made
-        raise UsageError(f"folder not found: {path.parent}")
-    write_atomically(path, text.encode("utf-8"))
+    try:
+        write_output(path, text.encode("utf-8"))
+    except OutputRefused as refused:
+        raise UsageError(str(refused)) from None
 
 
 def local_time(moment: datetime) -> str:

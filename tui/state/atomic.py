@@ -27,13 +27,14 @@ def read_if_exists(path: Path, max_bytes: int | None = None) -> bytes | None:
         return None
 
 
-def write_temp(beside: Path, data: bytes) -> Path:
-    """A new temp file next to ``beside`` (same folder, so a rename is atomic), data on disk."""
+def write_temp(beside: Path, data: bytes, mode: int = 0o600) -> Path:
+    """A new temp file next to ``beside`` (same folder, so a rename is atomic), data on disk;
+    created with ``mode`` (less the umask)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
     while True:
         tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
         try:
-            fd = os.open(tmp, flags, 0o600)
+            fd = os.open(tmp, flags, mode)
             break
         except FileExistsError:
             continue
