@@ -17,9 +17,6 @@ from pathlib import Path
 
 from tui.state.atomic import fsync_dir, replace_retrying, write_temp
 
-# paths whose entries are devices and descriptors: written into, never replaced (as root the
-# atomic rename would turn /dev/null into a regular file)
-SPECIAL_ROOTS = ("/dev/", "/proc/")
 WINDOWS_DEVICES = {"NUL", "CON", "PRN", "AUX", "CONOUT$", *(f"COM{n}" for n in range(1, 10)),
                    *(f"LPT{n}" for n in range(1, 10))}
 
@@ -62,7 +59,9 @@ def _is_special(path: Path, status: os.stat_result | None) -> bool:
         return True  # a character device, a FIFO, a socket
     if os.name == "nt":
         return path.stem.upper() in WINDOWS_DEVICES or str(path).startswith("\\\\.\\")
-    return os.path.abspath(path).startswith(SPECIAL_ROOTS)
+    else:  # devices and descriptors: written into, never replaced (as root the rename would
+        # turn /dev/null into a regular file)
+        return os.path.abspath(path).startswith(("/dev/", "/proc/"))
 
 
 def _write_stdout(data: bytes) -> None:
@@ -114,9 +113,10 @@ def _replace(target: Path, data: bytes, status: os.stat_result | None) -> None:
 
 
 def _keep_owner_and_mode(path: Path, status: os.stat_result) -> None:
-    if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
-        try:
-            os.chown(path, status.st_uid, status.st_gid)  # root writing another admin's file
-        except OSError:
-            pass  # not allowed: the new file is ours, with the old permissions
+    if os.name != "nt":
+        if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+            try:
+                os.chown(path, status.st_uid, status.st_gid)  # root writing another admin's file
+            except OSError:
+                pass  # not allowed: the new file is ours, with the old permissions
     os.chmod(path, stat.S_IMODE(status.st_mode))
