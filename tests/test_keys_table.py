@@ -127,3 +127,4 @@ def test_button_labels_come_from_the_table() -> None:
     assert keys.button_label("step.cancel", "nl") == "Annuleren (esc)"
     changed = replace(row("step.run"), words=("Draaien", "Go"))
     assert changed.word("en") == "Go"
+

@@ -5,6 +5,9 @@ Update after an intended change: pytest tests/test_ui_snapshots.py --snapshot-up
 
 from __future__ import annotations
 
+import errno
+import os
+
 from tests.ui_helpers import make_app, seed_progress
 
 
@@ -63,13 +66,22 @@ def test_first_visit_shows_the_introduction(snap_compare) -> None:
     assert snap_compare(make_app(first_visit=True), terminal_size=(80, 24))
 
 
-def test_a_failed_save_marks_the_header(snap_compare) -> None:
-    async def fail_a_save(pilot) -> None:
-        from tui.state.session import SaveFailed
+def test_a_failed_save_marks_the_header(snap_compare, monkeypatch) -> None:
+    """The disk is full for real as far as koppel can tell (the store's write fails with ENOSPC, at a
+    fixed path for a stable picture): the once-a-second retry fails too, so the mark stays."""
+    from tui.state import atomic
+    from tui.state.session import SaveFailed
 
-        pilot.app.main_screen.save_failed(SaveFailed(
-            "Kon de voortgang van srv01 niet opslaan: No space left on device: /var/koppel/state. "
-            "Het bestand op schijf is de vorige versie; de wijziging blijft bewaard zolang koppel draait."))
+    def full_disk(beside, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/koppel/state/.srv01.json.0123.tmp")
+
+    async def fail_a_save(pilot) -> None:
+        monkeypatch.setattr(atomic, "write_temp", full_disk)
+        main = pilot.app.main_screen
+        try:
+            pilot.app.session.confirm("vooraf.gateway_download", note="")
+        except SaveFailed as error:
+            main.save_failed(error)
         await pilot.pause()
 
     assert snap_compare(seeded(), terminal_size=(80, 24), run_before=fail_a_save)

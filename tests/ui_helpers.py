@@ -78,6 +78,14 @@ def footer_keys(app: KoppelApp) -> dict[str, tuple[str, bool]]:
     return {key.key_display: (key.description, key.has_class("-disabled")) for key in app.screen.query(FooterKey)}
 
 
+def burst(app: KoppelApp, *keys: str) -> None:
+    """Keys as a fast typist over SSH sends them: all queued at once, nothing processed in between
+    (Pilot's press waits for each key to be handled)."""
+    for key in keys:
+        char = " " if key == "space" else key if len(key) == 1 else {"enter": "\r", "escape": "\x1b"}.get(key)
+        app.post_message(events.Key(key, char))
+
+
 async def choose(pilot: Pilot, select: Select, option: str) -> None:
     """Pick an option of a focused Select by keyboard: open, walk down to it, enter."""
     await pilot.press("enter")

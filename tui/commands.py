@@ -9,6 +9,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, S
 
 from tui import keys
 from tui.keys import Key, key_names
+from tui.screens.dialogs import DismissOnce
 from tui.ui_text import t
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class KoppelCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class KoppelPalette(CommandPalette):
+class KoppelPalette(DismissOnce, CommandPalette):
     """Ctrl+P in the admin's language; in ASCII mode without the emoji magnifier."""
 
     def __init__(self, lang: str, ascii_mode: bool) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
+from textual.await_complete import AwaitComplete
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -25,7 +28,17 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class DismissOnce:
+    """A screen dismissed at most once: Escape between a queued Enter and its dismiss would
+    otherwise pop the screen under it too (the checklist), leaving a blank dead end."""
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if not self.is_active:  # type: ignore[attr-defined]
+            return AwaitComplete.nothing()
+        return super().dismiss(result)  # type: ignore[misc]
+
+
+class ConfirmDialog(DismissOnce, ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS = bindings("confirm")
 
@@ -53,7 +66,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class SkipDialog(ModalScreen[str | None]):
+class SkipDialog(DismissOnce, ModalScreen[str | None]):
     """Asks why an optional step is skipped; ``None`` when the admin changes their mind."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="SkipDialog")
