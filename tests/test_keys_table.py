@@ -51,7 +51,7 @@ def test_applies_is_a_pure_function_of_the_step_and_the_moment(key_id: str, now:
 
 
 def test_every_row_has_an_id_words_in_both_languages_and_every_reason_has_words() -> None:
-    from tui.ui_text import TEXT
+    from tui.text.nl import TEXT
 
     ids = [k.id for k in KEYS]
     assert len(ids) == len(set(ids))

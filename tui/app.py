@@ -24,7 +24,7 @@ from tui.screens.too_small import TooSmallScreen, too_small
 from tui.secrets import scrub_text
 from tui.state.session import SessionError
 from tui.typeahead import KeyGate, KeyHandled
-from tui.ui_text import t
+from tui.text import t
 from tui.widgets.keyed import bindings, install
 from tui.widgets.scrollbar import ModeAwareScrollBarRender
 from tui.widgets.step_form import FieldRow

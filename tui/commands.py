@@ -10,7 +10,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, S
 from tui import keys
 from tui.keys import Key, key_names
 from tui.screens.dialogs import DismissOnce
-from tui.ui_text import t
+from tui.text import t
 
 if TYPE_CHECKING:
     from tui.app import KoppelApp

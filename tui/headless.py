@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Coroutine, TypeVar
 
-from tui.ui_text import t
+from tui.text import t
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_IN_USE = 0, 1, 2, 3
 T = TypeVar("T")

@@ -19,7 +19,7 @@ State = Literal["shown", "greyed", "hidden"]
 @dataclass(frozen=True)
 class Verdict:
     state: State
-    reason: str = ""  # a ui_text id said when the key is pressed anyway ("" says nothing)
+    reason: str = ""  # a tui.text id said when the key is pressed anyway ("" says nothing)
 
     @property
     def shown(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tui.ui_text import t
+from tui.text import t
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from tui.ui_text import t
+from tui.text import t
 from tui.widgets.keyed import bindings, install
 
 DIALOG_CSS = """

@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from tui import keys
 from tui.keys import key_names
-from tui.ui_text import STATUSES, mark, t
+from tui.marks import MARKS
+from tui.text import STATUSES, mark, status_word, t
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.keyed import bindings, install
 
@@ -61,7 +62,8 @@ class HelpScreen(Screen[None]):
             yield Static(Content("\n".join(f"- {name}" for name in palette_only(lang))), id="help-palette")
             yield Static(t("help.statuses", lang), classes="help-heading")
             yield Static(Content("\n".join(
-                f"{mark(status, self.ascii_mode):<4}{t(f'status.{status}', lang)}" for status in STATUSES)))
+                f"{mark(status, self.ascii_mode):<4}{status_word(status, lang)}"
+                for status in STATUSES if status in MARKS)))  # a status gets listed once it has its mark
             yield Static(t("help.close", lang), classes="help-foot")
         yield KoppelFooter()
 

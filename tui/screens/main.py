@@ -21,7 +21,7 @@ from tui.keys import Now, Verdict, by_action, row, verdict_for_key
 from tui.runs import Outcome, Run, RunRegistry, StepRunner
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
 from tui.state.session import DONE, NOTE_DRAFT, SaveFailed, SessionError
-from tui.ui_text import t
+from tui.text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import StatusHeader

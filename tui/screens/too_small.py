@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.ui_text import t
+from tui.text import t
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 

@@ -12,7 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.state.session import CLOSED
-from tui.ui_text import mark, t
+from tui.text import mark, t
 from tui.widgets.keyed import bindings, install
 
 if TYPE_CHECKING:

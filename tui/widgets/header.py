@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.reactive import reactive
 
-from tui.ui_text import t
+from tui.text import t
 
 
 def bar(done: int, total: int, width: int, ascii_mode: bool) -> Content:

@@ -23,7 +23,7 @@ from textual.widgets import Log, Static
 
 from tui.checks.base import Progress
 from tui.runs import MAX_LINES, Run
-from tui.ui_text import t
+from tui.text import t
 
 FRAME = 1 / 30
 CONTINUED = "  "  # how a wrapped line's next rows start

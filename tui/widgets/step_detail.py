@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Markdown, Static
 from tui.keys import button_label
 from tui.playbook.model import Step
 from tui.state.session import NOTE_DRAFT
-from tui.ui_text import mark, t
+from tui.text import mark, t
 from tui.runs import RunRegistry
 from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import StepForm

@@ -22,7 +22,7 @@ from textual.widgets._select import SelectOverlay
 from tui.limits import FIELD_MAX_CHARS
 from tui.playbook.model import FormField, Step
 from tui.playbook.rules import Finding, validate_values
-from tui.ui_text import t
+from tui.text import t
 from tui.widgets.keyed import install
 
 BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}

@@ -1,0 +1,27 @@
+"""The words of koppel, one table per language (tui/text/nl.py, tui/text/en.py), and the one
+vocabulary of step statuses. Ground: imports nothing of koppel but the marks.
+
+Playbook texts come from the playbook (``Text.get(lang)``); AccountView menu paths stay Dutch.
+"""
+
+from __future__ import annotations
+
+from tui.marks import mark
+from tui.text import en, nl
+
+__all__ = ["LANGS", "STATUSES", "mark", "status_word", "t"]
+
+# the order the help lists them in; "blocked" is derived, never stored
+STATUSES = ("todo", "running", "done", "confirmed", "failed", "skipped", "interrupted", "blocked")
+LANGS = {"nl": nl.TEXT, "en": en.TEXT}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (Dutch unless English), with ``{name}`` values filled in."""
+    text = LANGS.get(lang, nl.TEXT)[key]
+    return text.format(**values) if values else text
+
+
+def status_word(status: str, lang: str) -> str:
+    """One word per status everywhere: the app, ``koppel status`` and the report."""
+    return t(f"status.{status}", lang)
