@@ -128,3 +128,22 @@ def test_button_labels_come_from_the_table() -> None:
     changed = replace(row("step.run"), words=("Draaien", "Go"))
     assert changed.word("en") == "Go"
 
+
+
+async def test_a_language_switch_is_remembered_on_the_next_start() -> None:
+    from tui.app import KoppelApp
+
+    app = KoppelApp(session=open_session(server="srv01"))  # no --lang: KOPPEL_LANG says Dutch
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert footer_keys(app)["f1"] == ("Help", False) and app.lang == "nl"
+        app.action_switch_lang()  # as the palette's "Taal wisselen" does
+        await settle(pilot)
+        assert app.main_screen.query_one("#header").lang == "en"  # the header follows the screen
+    again = KoppelApp(session=open_session(server="srv01"))
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.lang == "en" and footer_keys(again)["q"] == ("Quit", False)
+    explicit = open_session(server="srv01", lang="nl")  # --lang still wins
+    assert explicit.lang == "nl"
+    explicit.close()

@@ -104,7 +104,7 @@ async def test_run_all_checks_runs_unblocked_checks_side_by_side(flood) -> None:
         await settle(pilot)
         session = app.session
         free = {r.key for r in session.refs() if r.step.kind == "check" and session.status(r.key) != "blocked"}
-        app.action_run_all()
+        app.main_screen.action_run_all()
         runs = app.main_screen.runs
         # every check that waits for nothing, at once (the real ones too); no actions, nothing blocked
         assert set(runs) == free and STEP in free and len(free) > 1

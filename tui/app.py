@@ -11,23 +11,21 @@ from textual.binding import Binding, BindingType
 from textual.events import Event, Resize
 from textual.reactive import var
 from textual.scrollbar import ScrollBar
-from textual.widgets import Input, Log, Select, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.commands import KoppelCommands, KoppelPalette
 from tui.crash import record_crash
-from tui.headless import EXIT_PROBLEM
+from tui.exit_codes import EXIT_PROBLEM
 from tui.keys import ASCII_KEYS
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, context_help
 from tui.screens.main import MainScreen
-from tui.screens.too_small import TooSmallScreen, too_small
+from tui.screens.too_small import fit
 from tui.secrets import scrub_text
 from tui.state.session import SessionError
 from tui.typeahead import KeyGate, KeyHandled
 from tui.text import t
 from tui.widgets.keyed import bindings, install
 from tui.widgets.scrollbar import ModeAwareScrollBarRender
-from tui.widgets.step_form import FieldRow
 
 if TYPE_CHECKING:
     from tui.checks.engine import LogFile
@@ -73,7 +71,7 @@ class KoppelApp(App[None]):
     # -- start, size, stop ----------------------------------------------------------------
     def on_mount(self) -> None:
         install(self, "app", self.lang)
-        self.push_screen(MainScreen(self.lang))
+        self.push_screen(MainScreen(self.lang, self.ascii_mode))
         welcome = self.session.welcome_back()
         if welcome is not None:
             self.notify(welcome.message(self.lang, at=self.clock()), timeout=8)
@@ -82,17 +80,10 @@ class KoppelApp(App[None]):
                         severity="warning", timeout=10)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=12)
-        self.call_after_refresh(self._fit, self.size.width, self.size.height)
+        self.call_after_refresh(fit, self, self.size.width, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
-        self._fit(event.size.width, event.size.height)
-
-    def _fit(self, width: int, height: int) -> None:
-        showing = isinstance(self.screen, TooSmallScreen)
-        if too_small(width, height) and not showing:
-            self.push_screen(TooSmallScreen(self.lang))
-        elif showing and not too_small(width, height):
-            self.pop_screen()
+        fit(self, event.size.width, event.size.height)
 
     async def action_quit(self) -> None:
         """Save and leave; when the save fails (a full disk) stay, once, so the admin can make room."""
@@ -167,22 +158,14 @@ class KoppelApp(App[None]):
             self.notify(scrub_text(f"{type(error).__name__}: {error}"), title=t("msg.worker_failed", self.lang),
                         severity="error", timeout=15, markup=False)
 
-    # -- switches (keys and palette) ------------------------------------------------------
+    # -- switches (keys and palette); the screens watch lang and ascii_mode themselves ---
     def watch_lang(self, lang: str) -> None:
-        self.session.lang = lang
+        self.session.set_lang(lang)  # remembered for the next start
         install(self, "app", lang)
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                install(screen, "main", lang)
-                install(screen.tree, "tree", lang)
-                screen.refresh_all()
         self.notify(t("msg.lang", lang), timeout=2)
 
     def watch_ascii_mode(self, ascii_mode: bool) -> None:
         self.set_class(ascii_mode, "-ascii")
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.refresh_all()
         self.notify(t("msg.ascii_on" if ascii_mode else "msg.ascii_off", self.lang), timeout=2)
 
     def action_switch_lang(self) -> None:
@@ -198,12 +181,6 @@ class KoppelApp(App[None]):
         if self.use_command_palette and not KoppelPalette.is_open(self):
             self.push_screen(KoppelPalette(self.lang, self.ascii_mode))
 
-    def action_run_all(self) -> None:
-        main = self.main_screen
-        started = main.run_all_checks() if main else 0
-        self.notify(t("msg.run_all", self.lang, n=started) if started else t("msg.run_all_none", self.lang),
-                    timeout=3)
-
     @property
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -218,23 +195,5 @@ class KoppelApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(self.context_help(), self.lang, self.ascii_mode))
-
-    def context_help(self) -> str:
-        focused = self.focused
-        main = self.main_screen
-        where = ""
-        if main is not None and main.key and self.session.has(main.key):
-            where = self.session.ref(main.key).title(self.lang) + "\n"
-        if isinstance(focused, Tree):
-            return where + t("help.tree", self.lang)
-        around = [focused, *focused.ancestors] if focused is not None else []
-        in_select = any(isinstance(node, Select) for node in around)  # the choice list or its open list
-        if in_select or isinstance(focused, Input):
-            row = next((node for node in around if isinstance(node, FieldRow)), None)
-            field_help = f"{row.field.label.get(self.lang)}: {row.field.help.get(self.lang)}\n" \
-                if row is not None and row.field.help else ""
-            return where + field_help + t("help.select" if in_select else "help.input", self.lang)
-        if isinstance(focused, Log):
-            return where + t("help.log", self.lang)
-        return where + t("help.other", self.lang)
+        where = self.main_screen.step_title() if self.main_screen is not None else ""
+        self.push_screen(HelpScreen(context_help(self.focused, where, self.lang), self.lang, self.ascii_mode))

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 
 from tui import keys
 from tui.keys import Key, key_names
 from tui.screens.dialogs import DismissOnce
+from tui.screens.host import Host
 from tui.text import t
-
-if TYPE_CHECKING:
-    from tui.app import KoppelApp
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -26,7 +24,7 @@ def keys_text(k: Key) -> str:
 
 class KoppelCommands(Provider):
     @property
-    def koppel(self) -> KoppelApp:
+    def koppel(self) -> Host:
         return self.app  # type: ignore[return-value]
 
     def commands(self) -> list[Command]:
@@ -40,7 +38,7 @@ class KoppelCommands(Provider):
             if k.scope == "main":
                 # asked with the list focused: what the step allows, not what the focused field hides
                 if main is not None and main.verdict(k.id).shown:
-                    commands.append((k.word(lang), keys_text(k), partial(main.perform, k.id)))
+                    commands.append((k.word(lang), keys_text(k) or k.hint_text(lang), partial(main.perform, k.id)))
             elif k.scope == "app" and (main is None or main.verdict(k.id).shown):
                 commands.append((k.word(lang), keys_text(k) or k.hint_text(lang),
                                  partial(app.run_action, k.action.removeprefix("app."))))

@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Coroutine, TypeVar
 
+from tui.exit_codes import EXIT_IN_USE, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE  # noqa: F401 (the face re-exports them)
 from tui.text import t
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_IN_USE = 0, 1, 2, 3
 T = TypeVar("T")
 
 

@@ -187,7 +187,7 @@ KEYS: list[Key] = [
     Key("app.palette", "ctrl+p", "command_palette", ("Opdrachten", "Commands"), scope="app", priority=True),
     Key("app.ctrl_c", "ctrl+c", "help_quit", ("Zegt hoe u stopt", "Says how to quit"), scope="app", system=True),
     # only in the palette
-    Key("cmd.run_all", "", "app.run_all", ("Alle controles uitvoeren", "Run all checks"), scope="app",
+    Key("cmd.run_all", "", "run_all", ("Alle controles uitvoeren", "Run all checks"),
         palette=True, applies=_run_all, hint=("Voert alle controles uit die niet wachten op andere stappen",
                                               "Runs every check that does not wait for other steps")),
     Key("cmd.lang", "", "app.switch_lang", ("Taal wisselen (Nederlands / English)",

@@ -7,7 +7,8 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Input, Log, Select, Static, Tree
 
 from tui import keys
 from tui.keys import key_names
@@ -15,6 +16,7 @@ from tui.marks import MARKS
 from tui.text import STATUSES, mark, status_word, t
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.keyed import bindings, install
+from tui.widgets.step_form import FieldRow
 
 LISTED_SCOPES = ("main", "app", "tree", "form")  # what the help lists; the rest are obvious where they show
 
@@ -28,6 +30,23 @@ def key_list(lang: str) -> list[tuple[str, str]]:
 def palette_only(lang: str) -> list[str]:
     """What only the palette offers (no key of its own)."""
     return [k.word(lang) for k in keys.KEYS if k.palette and not k.keys] + [t("cmd.goto", lang)]
+
+
+def context_help(focused: Widget | None, where: str, lang: str) -> str:
+    """What the focused part is and how it is used; ``where``: the step's title, if any."""
+    where = f"{where}\n" if where else ""
+    if isinstance(focused, Tree):
+        return where + t("help.tree", lang)
+    around = [focused, *focused.ancestors] if focused is not None else []
+    in_select = any(isinstance(node, Select) for node in around)  # the choice list or its open list
+    if in_select or isinstance(focused, Input):
+        row = next((node for node in around if isinstance(node, FieldRow)), None)
+        field_help = f"{row.field.label.get(lang)}: {row.field.help.get(lang)}\n" \
+            if row is not None and row.field.help else ""
+        return where + field_help + t("help.select" if in_select else "help.input", lang)
+    if isinstance(focused, Log):
+        return where + t("help.log", lang)
+    return where + t("help.other", lang)
 
 
 class HelpScreen(Screen[None]):

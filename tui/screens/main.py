@@ -5,32 +5,31 @@ All writes go through the session (which saves through the store); widgets only 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.actions import parse as parse_action
 from textual.events import Resize
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input, Tree
+from textual.widgets import Tree
 from textual.worker import Worker
 
-from tui.keys import Now, Verdict, by_action, row, verdict_for_key
 from tui.runs import Outcome, Run, RunRegistry, StepRunner
-from tui.screens.dialogs import ConfirmDialog, SkipDialog
-from tui.state.session import DONE, NOTE_DRAFT, SaveFailed, SessionError
+from tui.screens.host import Host
+from tui.screens.saves import SaveWatch
+from tui.screens.step_actions import StepActions
+from tui.screens.step_forms import FormHandlers
+from tui.state.session import SessionError
 from tui.text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import StatusHeader
-from tui.widgets.keyed import WHY, bindings, install
+from tui.widgets.keyed import bindings, install
 from tui.widgets.step_detail import StepDetail, View
 from tui.widgets.step_form import StepForm
-
-if TYPE_CHECKING:
-    from tui.app import KoppelApp
 
 NARROW_WIDTH = 80
 SAVE_WATCH = 1.0  # s: how often a failed save is looked for (the background saver's) and retried
@@ -38,14 +37,20 @@ SAVE_WATCH = 1.0  # s: how often a failed save is looked for (the background sav
 COPIED_WHAT = {"licence_pdf": "copy.licence_text"}
 
 
-class MainScreen(Screen[None]):
+class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
 
-    app: KoppelApp
+    app: Host  # type: ignore[assignment]  # the app is above the screens: known by what they use of it
+    # attributes down: the app's lang and ascii_mode, followed here; the header binds to these
+    lang: var[str] = var("nl", init=False)
+    ascii_mode: var[bool] = var(False, init=False)
+    unsaved: var[bool] = var(False, init=False)  # a save failed: what is on screen is not on disk
 
-    def __init__(self, lang: str = "nl") -> None:
+    def __init__(self, lang: str = "nl", ascii_mode: bool = False) -> None:
         super().__init__()
         install(self, "main", lang)
+        self.set_reactive(MainScreen.lang, lang)
+        self.set_reactive(MainScreen.ascii_mode, ascii_mode)
         self.runner: StepRunner | None = None  # made on first use, when the app is there
         self._copying: Worker[None] | None = None
         self._unsaved: str | None = None  # the last save failure said, until a save succeeds again
@@ -64,15 +69,11 @@ class MainScreen(Screen[None]):
     def session(self) -> Any:
         return self.app.session
 
-    @property
-    def lang(self) -> str:
-        return self.session.lang
-
     def compose(self) -> ComposeResult:
-        yield StatusHeader(id="header")
+        yield StatusHeader(id="header").data_bind(MainScreen.lang, MainScreen.ascii_mode, MainScreen.unsaved)
         with Horizontal(id="body"):
-            yield ChecklistTree(self.session, ascii_mode=self.app.ascii_mode, id="tree")
-            detail = StepDetail(self.session, ascii_mode=self.app.ascii_mode, id="detail")
+            yield ChecklistTree(self.session, ascii_mode=self.ascii_mode, id="tree")
+            detail = StepDetail(self.session, ascii_mode=self.ascii_mode, id="detail")
             detail.runs = self.runs
             yield detail
         yield KoppelFooter()
@@ -98,6 +99,18 @@ class MainScreen(Screen[None]):
         # once the tree has its size: scroll so the cursor shows with as much as possible above it
         self.call_after_refresh(self._scroll_to_cursor)
         self.set_interval(SAVE_WATCH, self.retry_saves)
+        self.watch(self.app, "lang", self._follow_lang, init=False)
+        self.watch(self.app, "ascii_mode", self._follow_ascii, init=False)
+
+    def _follow_lang(self, lang: str) -> None:
+        self.lang = lang
+        install(self, "main", lang)
+        install(self.tree, "tree", lang)
+        self.refresh_all()
+
+    def _follow_ascii(self, ascii_mode: bool) -> None:
+        self.ascii_mode = ascii_mode
+        self.refresh_all()
 
     def _scroll_to_cursor(self) -> None:
         tree = self.tree
@@ -122,15 +135,12 @@ class MainScreen(Screen[None]):
         header.server = self.session.state.server
         header.playbook = self.session.playbook.source or self.session.playbook.id
         header.done, header.total = self.session.progress()
-        header.lang = self.lang
-        header.ascii_mode = self.app.ascii_mode
         header.read_only = self.session.read_only
-        header.unsaved = self._unsaved is not None
 
     def refresh_all(self) -> None:
         """After a change of language or ASCII mode: redraw everything from the session."""
-        self.tree.set_ascii(self.app.ascii_mode)
-        self.detail.ascii_mode = self.app.ascii_mode
+        self.tree.set_ascii(self.ascii_mode)
+        self.detail.ascii_mode = self.ascii_mode
         self.tree.refresh_statuses()
         self.detail.refresh_view()
         self.update_header()
@@ -148,6 +158,10 @@ class MainScreen(Screen[None]):
     @property
     def key(self) -> str | None:
         return self.detail._wanted.key
+
+    def step_title(self) -> str:
+        key = self.key
+        return self.session.ref(key).title(self.lang) if key and self.session.has(key) else ""
 
     def goto(self, key: str | None) -> None:
         if key is None:
@@ -196,176 +210,6 @@ class MainScreen(Screen[None]):
         self.detail.focus_first()
         self.app.call_later(self.app.keys.release)  # behind the focus change, which focus() queues on the app
 
-    # -- keys that apply now (the keys table decides; the actions only act) -----------------
-    def now(self) -> Now:
-        key, session = self.key, self.session
-        step = session.ref(key).step if key is not None and session.has(key) else None
-        return Now(step, session.status(key) if step else "", self._check_runs(key), session.read_only,
-                   copying=self._copying is not None, copy_text=bool(step and key and self._copy_text(key)),
-                   all_done=session.next_open(key) is None, in_list=isinstance(self.app.focused, Tree),
-                   tree_hidden=self.has_class("-tree-hidden"))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """True: the key applies; None: it would, but not now (greyed out); False: not here (hidden)."""
-        if action == WHY:
-            return not self._typing()
-        rows = by_action(action)
-        if not rows or rows[0].scope != "main":
-            return True
-        if self._typing() and not rows[0].typing_safe:
-            return False
-        state = rows[0].applies(self.now()).state
-        return True if state == "shown" else None if state == "greyed" else False
-
-    def _typing(self) -> bool:
-        return isinstance(self.app.focused, Input)
-
-    def verdict(self, key_id: str) -> Verdict:
-        """Whether a key would do something now, wherever the focus is (the palette, the buttons)."""
-        return row(key_id).applies(self.now())
-
-    def perform(self, key_id: str, *args: object) -> bool:
-        """A key's action from a button or the palette: done when it applies, else said why."""
-        verdict = self.verdict(key_id)
-        if not verdict.shown:
-            self.say_why(verdict)
-            return False
-        namespace, name, params = parse_action(row(key_id).action)
-        getattr(self.app if namespace == "app" else self, f"action_{name}")(*(args or params))
-        return True
-
-    def action_why(self, name: str) -> None:
-        """A key that does nothing here: one line on why (never silence)."""
-        self.say_why(verdict_for_key("main", name, self.now()))
-
-    def say_why(self, verdict: Verdict) -> None:
-        if not verdict.reason:
-            return
-        key = self.key
-        names = ", ".join(b.title(self.lang) for b in self.session.blockers(key)) if key else ""
-        self.notify(t(verdict.reason, self.lang, names=names), severity="warning", timeout=4)
-
-    def _check_runs(self, key: str | None) -> bool:
-        return self.runs.active(key)
-
-    # -- step actions ---------------------------------------------------------------------
-    def _guard(self, action: Any, *args: Any) -> bool:
-        try:
-            action(*args)
-        except SessionError as error:
-            self.refused(error)
-            return False
-        return True
-
-    def refused(self, error: SessionError) -> None:
-        """What the checklist does not allow (a warning), or a save that failed (an error; the
-        change may be kept in memory, so the views show what the session now holds)."""
-        if isinstance(error, SaveFailed):
-            self.save_failed(error)
-            self.step_changed()
-        else:
-            self.notify(str(error), severity="warning")
-
-    # -- saves that fail (a full disk, a read-only folder) ---------------------------------
-    def save_failed(self, error: SessionError, then: str = "") -> None:
-        """Said once per distinct failure (and whenever there is ``then`` to add); the header says
-        "not saved" until a save succeeds."""
-        if str(error) != self._unsaved or then:
-            self.notify(f"{error}\n{then}".strip(), title=t("msg.not_saved", self.lang), severity="error",
-                        timeout=30 if then else 20)
-        self._unsaved = str(error)
-        self.update_header()
-
-    def retry_saves(self) -> None:
-        """A failed background save (drafts, the cursor) is said too; while anything is unsaved,
-        each call writes it again, so the header clears once the disk lets it."""
-        if self.session.read_only or (self._unsaved is None and not self.session.save_error):
-            return
-        try:
-            self.session.flush()
-        except SaveFailed as error:  # not refused(): no redraw under the admin's typing
-            self.save_failed(error)
-            return
-        if self._unsaved is not None:
-            self._unsaved = None
-            self.update_header()
-            self.notify(t("msg.saved_again", self.lang), timeout=4)
-
-    # the actions run only where the keys table lets them (bindings, perform): they just act
-    def _at(self) -> str:
-        key = self.key
-        assert key is not None, "a step action without a step: the keys table lets none through"
-        return key
-
-    def action_next_open(self, backwards: bool = False) -> None:
-        self.goto(self.session.next_open(self.key, backwards=backwards))
-
-    def action_confirm(self, note: str | None = None) -> None:
-        key = self._at()
-        title = self.session.ref(key).title(self.lang)
-        if self.session.ref(key).step.check is not None and not self._check_is_na(key):
-            self.app.push_screen(ConfirmDialog(t("dlg.confirm_check", self.lang, title=title), self.lang),
-                                 lambda yes: yes and self._confirm(key, ""))
-        else:
-            self._confirm(key, self.detail.note() if note is None else note)
-
-    def _check_is_na(self, key: str) -> bool:
-        result = self.session.step_state(key).result
-        return result is not None and result.status == "na"
-
-    def _confirm(self, key: str, note: str) -> None:
-        if self._guard(self.session.confirm, key, note):
-            self.notify(t("msg.saved", self.lang), timeout=2)
-            self._completed(key)
-
-    def action_reopen(self) -> None:
-        key = self._at()
-        title = self.session.ref(key).title(self.lang)
-        self.app.push_screen(ConfirmDialog(t("dlg.reopen", self.lang, title=title), self.lang),
-                             lambda yes: yes and self._reopen(key))
-
-    def _reopen(self, key: str) -> None:
-        if self._guard(self.session.reopen, key):
-            self.step_changed()
-
-    def _completed(self, key: str) -> None:
-        """A step is done: on to the next open one, back in the list."""
-        self.step_changed()
-        nxt = self.session.next_open(key)
-        if nxt is not None and nxt != key:
-            self.goto(nxt)
-        if not self.has_class("-tree-hidden"):
-            self.tree.focus()
-
-    def action_skip(self) -> None:
-        key = self._at()
-        ref = self.session.ref(key)
-
-        def skip(reason: str | None) -> None:
-            if reason and self._guard(self.session.skip, key, reason):
-                self._completed(key)
-
-        self.app.push_screen(SkipDialog(ref.title(self.lang), self.lang), skip)
-
-    def _copy_text(self, key: str) -> str:
-        result = self.session.step_state(key).result
-        evidence = result.evidence if result else {}
-        return str(evidence.get("clipboard") or "")
-
-    def action_copy(self) -> None:
-        key = self._at()
-        step = self.session.ref(key).step
-        if step.copy_from:
-            self.copy_by_check(key)
-            return
-        text = self._copy_text(key) or step.menu_path or ""
-        if not text:
-            self.notify(t("msg.no_copy", self.lang), severity="warning")
-            return
-        self.app.copy_to_clipboard(text)
-        preview = text if len(text) <= 60 else text[:57] + "..."
-        self.notify(preview, title=t("msg.copied", self.lang), timeout=3)
-
     def copy_by_check(self, key: str) -> None:
         """Text that is never stored (the licence): run the ``copy_from`` step's check again with
         the clipboard, in a worker; the check puts the text there."""
@@ -404,68 +248,6 @@ class MainScreen(Screen[None]):
             self.notify("\n".join(filter(None, (result.message, result.hint))), severity="error", timeout=10)
         else:
             self.notify(t("msg.no_copy", self.lang), severity="warning")
-
-    def action_cancel(self) -> None:
-        run = self.runs.get(self.key)
-        if run is not None and run.active and run.worker is not None:
-            run.worker.cancel()
-            self.notify(t("msg.cancelled", self.lang), severity="warning", timeout=3)
-
-    def action_back(self) -> None:
-        if not self.has_class("-tree-hidden"):
-            self.tree.focus()
-
-    # -- forms ----------------------------------------------------------------------------
-    @on(StepForm.Changed)
-    def _draft(self, event: StepForm.Changed) -> None:
-        key = self.key
-        if key is None or self.session.read_only:
-            return
-        shown = self.session.form_values(key)
-        if any(str(shown.get(k, "") or "") != v for k, v in event.values.items()):
-            self._guard(self.session.save_draft, key, event.values)
-
-    @on(StepDetail.NoteChanged)
-    def _note_draft(self, event: StepDetail.NoteChanged) -> None:
-        if self.key is not None and not self.session.read_only:
-            self._guard(self.session.save_draft, self.key, {NOTE_DRAFT: event.note})
-
-    @on(StepForm.Submitted)
-    def _submitted(self, event: StepForm.Submitted) -> None:
-        key = self.key
-        if key is None:
-            return
-        step = self.session.ref(key).step
-        if step.kind != "form":
-            self.perform("step.run")
-            return
-        try:
-            findings = self.session.submit(key, event.values)
-        except SessionError as error:
-            self.refused(error)
-            return
-        errors = [f for f in findings if f.level == "error"]
-        event.form.show_findings(findings)
-        if errors:
-            self.notify(t("msg.form_errors", self.lang), severity="error")
-            event.form.focus_first(only_invalid=True)
-            return
-        for warning in findings:
-            self.notify(warning.message, severity="warning", timeout=6)
-        self.notify(t("msg.saved", self.lang), timeout=2)
-        self._completed(key)
-
-    @on(StepDetail.ConfirmPressed)
-    def _confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
-        self.perform("step.reopen" if self.session.status(self._at()) in DONE else "step.confirm", event.note)
-
-    @on(StepDetail.RunPressed)
-    def _run_pressed(self) -> None:
-        self.perform("step.run")
-
-    @on(StepDetail.CancelPressed)
-    def _cancel_pressed(self) -> None:
-        self.perform("step.cancel")
 
     # -- checks ---------------------------------------------------------------------------
     def action_run(self) -> None:
@@ -516,6 +298,11 @@ class MainScreen(Screen[None]):
         if run.key == self.key and outcome is not None and outcome.refused is None:
             self.detail.reveal("#result")  # what the admin waited for, wherever the detail was scrolled
         self.step_changed()
+
+    def action_run_all(self) -> None:
+        started = self.run_all_checks()
+        self.notify(t("msg.run_all", self.lang, n=started) if started else t("msg.run_all_none", self.lang),
+                    timeout=3)
 
     def run_all_checks(self) -> int:
         """Every check (not action) that waits for nothing runs now, side by side; their

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -14,6 +14,15 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 
 def too_small(width: int, height: int) -> bool:
     return width < MIN_WIDTH or height < MIN_HEIGHT
+
+
+def fit(app: App[None], width: int, height: int) -> None:
+    """Show the notice while the terminal is too small, and take it away once it is not."""
+    showing = isinstance(app.screen, TooSmallScreen)
+    if too_small(width, height) and not showing:
+        app.push_screen(TooSmallScreen(app.lang))  # type: ignore[attr-defined]
+    elif showing and not too_small(width, height):
+        app.pop_screen()
 
 
 class TooSmallScreen(Screen[None]):

@@ -267,6 +267,13 @@ class Session:
         return values
 
     # -- changing ----------------------------------------------------------------------------
+    def set_lang(self, lang: str) -> None:
+        """The admin's language, remembered in the state for the next start (``--lang`` still wins)."""
+        self.lang = lang
+        if self.state.lang != lang:
+            self.state.lang = lang
+            self._changed(soon=True, touch=False)
+
     def set_cursor(self, key: str) -> None:
         if self.state.cursor != key:
             self.state.cursor = key

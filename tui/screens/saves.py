@@ -1,0 +1,61 @@
+"""Saves that fail (a full disk, a read-only folder): said once, marked in the header, retried.
+
+Mixed into MainScreen (tui/screens/main.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.state.session import SaveFailed, SessionError
+from tui.text import t
+
+
+class SaveWatch:
+    """Every write of the screen passes ``_guard``; a failure is said, the header's ``unsaved``
+    mark stays until a save succeeds (``retry_saves`` runs every SAVE_WATCH seconds)."""
+
+    session: Any
+    _unsaved: str | None
+    unsaved: bool  # the screen's reactive: the header binds to it
+
+    def _guard(self, action: Any, *args: Any) -> bool:
+        try:
+            action(*args)
+        except SessionError as error:
+            self.refused(error)
+            return False
+        return True
+
+    def refused(self, error: SessionError) -> None:
+        """What the checklist does not allow (a warning), or a save that failed (an error; the
+        change may be kept in memory, so the views show what the session now holds)."""
+        if isinstance(error, SaveFailed):
+            self.save_failed(error)
+            self.step_changed()
+        else:
+            self.notify(str(error), severity="warning")
+
+    def save_failed(self, error: SessionError, then: str = "") -> None:
+        """Said once per distinct failure (and whenever there is ``then`` to add); the header says
+        "not saved" until a save succeeds."""
+        if str(error) != self._unsaved or then:
+            self.notify(f"{error}\n{then}".strip(), title=t("msg.not_saved", self.lang), severity="error",
+                        timeout=30 if then else 20)
+        self._unsaved = str(error)
+        self.unsaved = True
+
+    def retry_saves(self) -> None:
+        """A failed background save (drafts, the cursor) is said too; while anything is unsaved,
+        each call writes it again, so the header clears once the disk lets it."""
+        if self.session.read_only or (self._unsaved is None and not self.session.save_error):
+            return
+        try:
+            self.session.flush()
+        except SaveFailed as error:  # not refused(): no redraw under the admin's typing
+            self.save_failed(error)
+            return
+        if self._unsaved is not None:
+            self._unsaved = None
+            self.unsaved = False
+            self.notify(t("msg.saved_again", self.lang), timeout=4)

@@ -1,0 +1,62 @@
+"""What the step's form and buttons report (messages up): drafts, a submitted form, a pressed button.
+
+Mixed into MainScreen (tui/screens/main.py); Textual finds these handlers by their names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.state.session import DONE, NOTE_DRAFT, SessionError
+from tui.text import t
+from tui.widgets.step_detail import StepDetail
+from tui.widgets.step_form import StepForm
+
+
+class FormHandlers:
+    session: Any
+
+    def on_step_form_changed(self, event: StepForm.Changed) -> None:
+        key = self.key
+        if key is None or self.session.read_only:
+            return
+        shown = self.session.form_values(key)
+        if any(str(shown.get(k, "") or "") != v for k, v in event.values.items()):
+            self._guard(self.session.save_draft, key, event.values)
+
+    def on_step_detail_note_changed(self, event: StepDetail.NoteChanged) -> None:
+        if self.key is not None and not self.session.read_only:
+            self._guard(self.session.save_draft, self.key, {NOTE_DRAFT: event.note})
+
+    def on_step_form_submitted(self, event: StepForm.Submitted) -> None:
+        key = self.key
+        if key is None:
+            return
+        step = self.session.ref(key).step
+        if step.kind != "form":
+            self.perform("step.run")
+            return
+        try:
+            findings = self.session.submit(key, event.values)
+        except SessionError as error:
+            self.refused(error)
+            return
+        errors = [f for f in findings if f.level == "error"]
+        event.form.show_findings(findings)
+        if errors:
+            self.notify(t("msg.form_errors", self.lang), severity="error")
+            event.form.focus_first(only_invalid=True)
+            return
+        for warning in findings:
+            self.notify(warning.message, severity="warning", timeout=6)
+        self.notify(t("msg.saved", self.lang), timeout=2)
+        self._completed(key)
+
+    def on_step_detail_confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
+        self.perform("step.reopen" if self.session.status(self._at()) in DONE else "step.confirm", event.note)
+
+    def on_step_detail_run_pressed(self) -> None:
+        self.perform("step.run")
+
+    def on_step_detail_cancel_pressed(self) -> None:
+        self.perform("step.cancel")
