@@ -141,10 +141,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         """After a change of language or ASCII mode: redraw everything from the session."""
         self.tree.set_ascii(self.ascii_mode)
         self.detail.ascii_mode = self.ascii_mode
-        self.tree.refresh_statuses()
-        self.detail.refresh_view()
-        self.update_header()
-        self.refresh_bindings()
+        self.step_changed()  # the detail's border title too: "Vooraf" becomes "Before you start"
 
     def step_changed(self) -> None:
         self.tree.refresh_statuses()
