@@ -147,3 +147,27 @@ async def test_a_language_switch_is_remembered_on_the_next_start() -> None:
     explicit = open_session(server="srv01", lang="nl")  # --lang still wins
     assert explicit.lang == "nl"
     explicit.close()
+
+
+async def test_enter_on_a_closed_choice_list_saves_the_form() -> None:
+    from textual.widgets import Select
+
+    from tests.ui_helpers import choose
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await go(pilot, app, "vereisten.editie")  # versie (text), editie (choice), module (ja/nee)
+        app.main_screen.detail.focus_first()
+        await settle(pilot)
+        await pilot.press(*"9.8a", "tab")
+        await settle(pilot)
+        select = app.focused
+        assert isinstance(select, Select)
+        await choose(pilot, select, "Business")
+        await pilot.press("tab")
+        await settle(pilot)
+        await choose(pilot, app.focused, "ja")
+        await pilot.press("enter")  # the list is closed: Enter saves, as from a text field
+        await settle(pilot)
+        assert app.session.status("vereisten.editie") == "done"

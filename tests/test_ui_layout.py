@@ -172,7 +172,7 @@ async def test_f1_on_a_choice_list_shows_that_fields_help() -> None:
         assert isinstance(app.focused, Select) and app.focused.id == "field-editie"
         for opened in (False, True):
             if opened:
-                await pilot.press("enter")  # the open list has the focus now
+                await pilot.press("space")  # opens it: the open list has the focus now
                 await settle(pilot)
                 assert app.focused is not None and app.focused.parent is app.screen.query_one("#field-editie")
             await pilot.press("f1")

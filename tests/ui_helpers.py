@@ -87,8 +87,8 @@ def burst(app: KoppelApp, *keys: str) -> None:
 
 
 async def choose(pilot: Pilot, select: Select, option: str) -> None:
-    """Pick an option of a focused Select by keyboard: open, walk down to it, enter."""
-    await pilot.press("enter")
+    """Pick an option of a focused Select by keyboard: open (space), walk down to it, enter."""
+    await pilot.press("space")
     await pilot.pause()
     from textual.widgets._select import SelectOverlay
 

@@ -140,7 +140,7 @@ class Key:
     keys: str  # Textual's key names, comma-separated; "" for a palette-only command
     action: str  # the action of the screen (or widget) the row belongs to; "app." for the app's
     words: tuple[str, str]  # (Dutch, English): footer, help and palette
-    scope: Literal["app", "main", "tree", "help", "confirm", "skip", "form", "select"] = "main"
+    scope: Literal["app", "main", "tree", "help", "confirm", "skip", "form", "select", "choice"] = "main"
     rank: int | None = None  # footer: lower stays longer when narrow; None: never in the footer
     palette: bool = False  # offered in Ctrl+P (where it applies)
     applies: Callable[[Now], Verdict] = field(default=_always, compare=False)
@@ -202,6 +202,10 @@ KEYS: list[Key] = [
     Key("form.submit", "enter", "submit", ("Formulier opslaan", "Submit the form"), scope="form"),
     # the help screen and the questions
     Key("help.close", "escape,f1,q", "app.pop_screen", ("Sluiten", "Close"), scope="help", rank=0,
+        typing_safe=True),
+    Key("choice.open", "space,down,up", "show_overlay", ("Keuzelijst openen", "Open the choices"), scope="choice",
+        typing_safe=True),
+    Key("choice.submit", "enter", "submit_form", ("Formulier opslaan", "Submit the form"), scope="choice",
         typing_safe=True),
     Key("select.close", "escape", "dismiss", ("Sluiten", "Close"), scope="select", rank=0, typing_safe=True),
     Key("dialog.no", "escape,n", "answer(False)", ("Nee", "No"), scope="confirm"),

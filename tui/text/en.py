@@ -105,8 +105,8 @@ TEXT: dict[str, str] = {
         "on the next, indented. Esc cancels a running check."
     ),
     "help.select": (
-        "A choice list: Enter or space opens it, arrows choose, Enter confirms. Tab moves to the next field, "
-        "Esc goes back to the list."
+        "A choice list: space or an arrow opens it, arrows choose, Enter picks. Enter on the closed list "
+        "submits the form. Tab moves to the next field, Esc goes back to the list."
     ),
     "help.other": "Tab and Shift+Tab move between fields and buttons.",
     "help.palette": "Commands (ctrl+p), also those without a key of their own",

@@ -106,8 +106,8 @@ TEXT: dict[str, str] = {
         "lange regel loopt door op de volgende, ingesprongen. Esc annuleert een lopende controle."
     ),
     "help.select": (
-        "Een keuzelijst: Enter of spatie opent hem, pijltjes kiezen, Enter bevestigt. Tab gaat naar het "
-        "volgende veld, Esc gaat terug naar de lijst."
+        "Een keuzelijst: spatie of een pijltje opent hem, pijltjes kiezen, Enter kiest. Enter op de gesloten "
+        "lijst slaat het formulier op. Tab gaat naar het volgende veld, Esc gaat terug naar de lijst."
     ),
     "help.other": "Tab en Shift+Tab gaan langs de velden en knoppen.",
     "help.palette": "Opdrachten (ctrl+p), ook zonder eigen toets",

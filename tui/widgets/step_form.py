@@ -23,7 +23,7 @@ from tui.limits import FIELD_MAX_CHARS
 from tui.playbook.model import FormField, Step
 from tui.playbook.rules import Finding, validate_values
 from tui.text import t
-from tui.widgets.keyed import install
+from tui.widgets.keyed import bindings, install
 
 BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}
 Validate = Callable[[dict[str, str]], list[Finding]]  # a form's raw values -> every finding
@@ -77,6 +77,22 @@ class ListInput(Input):
             self.replace(text, *self.selection)
 
 
+class ChoiceSelect(Select[str]):
+    """A dropdown in a form: space or an arrow opens it, Enter saves the form as in every other field
+    (Textual's Select opens on Enter, so Enter never saved from a choice)."""
+
+    BINDINGS = bindings("choice")
+
+    def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        install(self, "choice", lang)
+
+    def action_submit_form(self) -> None:
+        form = next((a for a in self.ancestors if isinstance(a, StepForm)), None)
+        if form is not None:
+            form.submit()
+
+
 class FieldRow(Vertical):
     DEFAULT_CSS = """
     FieldRow { height: auto; margin-bottom: 1; }
@@ -109,9 +125,9 @@ class FieldRow(Vertical):
         text = display_value(self.value, lang)
         if f.type in ("choice", "bool"):
             options = f.choices if f.type == "choice" else list(bool_words(lang))
-            yield Select([(o, o) for o in options], value=text if text in options else Select.NULL,
-                         prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
-                         compact=True, id=widget_id)
+            yield ChoiceSelect([(o, o) for o in options], value=text if text in options else Select.NULL,
+                               prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
+                               compact=True, id=widget_id, lang=lang)
         elif f.secret:
             yield MaskedInput(text, placeholder=f.placeholder.get(lang), password=True, compact=True, id=widget_id,
                               select_on_focus=False, ascii_mode=self.ascii_mode, max_length=FIELD_MAX_CHARS)
@@ -236,4 +252,7 @@ class StepForm(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.submit()
+
+    def submit(self) -> None:
         self.post_message(self.Submitted(self, self.values()))
