@@ -180,7 +180,7 @@ async def test_an_open_choice_list_says_close_in_dutch() -> None:
         await pilot.press("enter", "tab")
         await settle(pilot)
         assert isinstance(app.focused, Select)
-        await pilot.press("enter")
+        await pilot.press("space")  # opens it (Enter on a closed list saves the form)
         await settle(pilot)
         assert isinstance(app.focused, OptionList)
         assert footer_keys(app)["esc"][0] == "Sluiten"
