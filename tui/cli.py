@@ -132,7 +132,7 @@ def launch(args: argparse.Namespace) -> int:
     notices = list(session.store.notices) if session.store else []
     app = KoppelApp(session=session, ascii_mode=headless.plain_console(args.ascii), lang=session.lang, notices=notices,
                     log_file=LogFile(session.log_path) if session.log_path else None)
-    _flush_on_hangup(app, session)
+    _flush_on_hangup(app)
     try:
         app.run()
     finally:
@@ -142,18 +142,24 @@ def launch(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def _flush_on_hangup(app: object, session: object) -> None:
-    """SSH drop (SIGHUP), SIGTERM, or the console window closing (SIGBREAK on Windows): save, then leave."""
+HANGUP_GRACE = 2.0  # seconds the orderly exit gets after a hang-up before the process ends itself
+
+
+def _flush_on_hangup(app: object) -> None:
+    """SSH drop (SIGHUP), SIGTERM, or the console window closing (SIGBREAK on Windows): save and
+    release the state first, then ask the app to leave; if it has not left after HANGUP_GRACE
+    (Textual blocks writing to the terminal that is gone), the process ends itself."""
     import asyncio
     import signal
-
-    from tui.state.session import SaveFailed
+    import threading
 
     def on_signal(signum: int, frame: object) -> None:
-        try:
-            session.flush()  # type: ignore[attr-defined]
-        except SaveFailed:  # raised in a signal handler it would be a traceback; close() says it at the end
-            pass
+        # armed first: the save below could wait for a write this signal interrupted
+        threading.Thread(target=_end_after, args=(HANGUP_GRACE, 128 + signum), daemon=True,
+                         name="koppel-hangup-watchdog").start()
+        if hasattr(signal, "SIGCONT"):  # the SIGCONT after SIGHUP would make Textual redraw into the dead tty
+            signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        app.close_session()  # type: ignore[attr-defined]  # written and unlocked; a failure has no screen left
         try:
             asyncio.get_running_loop().call_soon_threadsafe(app.exit)  # type: ignore[attr-defined]
         except RuntimeError:
@@ -161,6 +167,13 @@ def _flush_on_hangup(app: object, session: object) -> None:
 
     for signum in hangup_signals(signal):
         signal.signal(signum, on_signal)
+
+
+def _end_after(seconds: float, code: int) -> None:
+    import time
+
+    time.sleep(seconds)
+    os._exit(code)  # the state is saved and unlocked already; nothing else may keep koppel alive
 
 
 def hangup_signals(signals: ModuleType) -> list[int]:
