@@ -148,6 +148,18 @@ def make_ssl_context(ctx: CheckContext) -> ssl.SSLContext:
     return context
 
 
+def file_trust_context() -> ssl.SSLContext | None:
+    """The admin's fallback when the OS store cannot be used: SSL_CERT_FILE / SSL_CERT_DIR alone
+    (None when neither is set). Still verified, still TLS 1.2 or newer."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if not (cafile or capath):
+        return None
+    context = ssl.create_default_context(cafile=cafile, capath=capath)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 def _extra_trust_failure(exc: OSError, ctx: CheckContext) -> CheckResult:
     where = " / ".join(f"{name}={os.environ[name]}" for name in ("SSL_CERT_FILE", "SSL_CERT_DIR") if os.environ.get(name))
     reason = exc.strerror or str(exc)
@@ -238,11 +250,30 @@ class UrlProbe:
         if failed:
             return failed
 
-        budget = self.ctx.budget()
-        proxy = proxy_url
+        proxy: str | httpx.Proxy | None = proxy_url
         if proxy_url and self.params.proxy_user:
             password = self.params.proxy_password.get_secret_value() if self.params.proxy_password else ""
             proxy = httpx.Proxy(proxy_url, auth=(self.params.proxy_user, password))
+        try:
+            return await self._fetch(proxy, proxy_url)
+        except OSError as exc:  # past httpx unwrapped: the OS certificate store failed (truststore, Windows)
+            failure = exc
+        fallback = file_trust_context()
+        if fallback is None:
+            return self._store_unusable(failure)
+        self.log(f"{self.phase}: {failure}")
+        self.log("het certificaatarchief van het besturingssysteem is onbruikbaar; nu alleen met SSL_CERT_FILE / SSL_CERT_DIR",
+                 "the operating system's certificate store cannot be used; now with SSL_CERT_FILE / SSL_CERT_DIR only")
+        self.ssl_context = fallback
+        try:
+            return await self._fetch(proxy, proxy_url)
+        except OSError as exc:
+            return self._store_unusable(exc)
+
+    async def _fetch(self, proxy: Any, proxy_url: str | None) -> CheckResult:
+        import httpx
+
+        budget = self.ctx.budget()
         self.phase = "connect"
         try:
             async with asyncio.timeout(budget):
@@ -263,6 +294,21 @@ class UrlProbe:
             return self._broken(exc)
         finally:
             await self._close_sockets()
+
+    def _store_unusable(self, exc: OSError) -> CheckResult:
+        """The OS could not check the certificate at all (not "untrusted": the store itself failed)."""
+        detail = exc.strerror or str(exc)
+        self.log(f"{self.phase}: {exc}")
+        t = self.ctx.t
+        return self._fail(
+            "tls_store",
+            t(f"TLS met {self.host}: het certificaatarchief van Windows kon het certificaat niet controleren ({detail})",
+              f"TLS with {self.host}: the Windows certificate store could not check the certificate ({detail})"),
+            t("Uitwijk: zet SSL_CERT_FILE op een PEM-bestand met de rootcertificaten die u vertrouwt (bijv. "
+              "geëxporteerd uit certlm.msc); koppel controleert dan tegen dat bestand. Verificatie gaat nooit uit.",
+              "Fallback: set SSL_CERT_FILE to a PEM file with the root certificates you trust (e.g. exported "
+              "from certlm.msc); koppel then verifies against that file. Verification is never switched off."),
+        )
 
     async def _close_sockets(self) -> None:
         """Close what httpx may leave open: httpcore only closes a connection whose TLS handshake
