@@ -35,7 +35,7 @@ def good_entries() -> list[tuple[str, bytes]]:
 
 
 def tree(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*")}
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
 
 def symlink_entry(name: str, link_target: str) -> tuple[zipfile.ZipInfo, bytes]:
@@ -137,7 +137,8 @@ def test_hostile_names_are_rejected_before_writing(tmp_path: Path, label: str, e
         extract_zip(zip_path, tmp_path / "out" / "deep" / "opg_Installer", lang="en")
     assert caught.value.reason == reason
     bad = entries[0][0] if isinstance(entries[0][0], str) else entries[0][0].filename
-    assert bad in str(caught.value) or entries[-1][0] in str(caught.value)
+    shown = str(caught.value).replace("\\", "/")  # the name is shown with / on every OS
+    assert bad.replace("\\", "/") in shown or entries[-1][0].replace("\\", "/") in shown
     assert "AccountView Extra's" in caught.value.hint
     assert tree(tmp_path) == before  # nothing written anywhere, no staging folder
 
@@ -237,6 +238,7 @@ def test_target_that_cannot_be_created(tmp_path: Path) -> None:
     assert "disk space" in caught.value.hint
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Linux only: a Windows symlink needs a privilege an admin's console lacks, and Wine's do not resolve")
 def test_inside_follows_real_paths(tmp_path: Path) -> None:
     base = tmp_path / "staging"
     (base / "a").mkdir(parents=True)

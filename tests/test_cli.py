@@ -13,7 +13,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from tui import __version__
+from tui import __version__, headless
 from tui.state.session import open_session
 
 
@@ -251,8 +251,10 @@ def test_check_json_is_nothing_but_json_even_when_a_check_prints(tmp_path: Path,
     (tmp_path / "noisy_check.py").write_text(NOISY_CHECK, encoding="utf-8")
     playbook = tmp_path / "noisy.toml"
     playbook.write_text(NOISY_PLAYBOOK, encoding="utf-8")
-    env = {**subprocess_env, "PYTHONPATH": str(tmp_path) + os.pathsep + subprocess_env["PYTHONPATH"]}
-    code = ("import sys\nfrom tui.checks import registry\nregistry.CHECKS['noisy'] = 'noisy_check'\n"
+    env = subprocess_env
+    # on sys.path from inside: the embeddable Windows CPython (a ._pth file) ignores PYTHONPATH
+    code = (f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
+            "from tui.checks import registry\nregistry.CHECKS['noisy'] = 'noisy_check'\n"
             "from tui.cli import main\nraise SystemExit(main(sys.argv[1:]))")
     done = subprocess.run([sys.executable, "-c", code, "check", "--json", "--server", "noisy", "--playbook", str(playbook)],
                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
@@ -357,3 +359,19 @@ def test_a_damaged_state_file_is_reported_and_the_backup_used(run, tmp_path: Pat
     done = run("answers", "export", "--server", "kapot")
     assert done.returncode == 0 and "beheer@example.nl" in done.stdout
     assert "damaged" in done.stderr and "kapot.json.bak" in done.stderr
+
+
+@pytest.mark.parametrize(("console_cp", "encoding"), [(0, "utf-8"), (65001, "utf-8"), (850, "cp850"), (437, "cp437"), (1, "utf-8")])
+def test_text_in_a_windows_pipe_is_in_the_console_code_page(console_cp: int, encoding: str) -> None:
+    assert headless.pipe_encoding(console_cp) == encoding  # 0: no console (a service, CI); 1: no such code page
+
+
+@pytest.mark.parametrize("command", [["playbook", "show", "--json"], ["playbook", "show"]])
+def test_output_in_a_pipe_is_utf8_without_a_console(koppel_cmd: list[str], subprocess_env: dict[str, str],
+                                                    command: list[str]) -> None:
+    """JSON is UTF-8 in any pipe; text is UTF-8 too where no console says otherwise (CI, Wine, Linux)."""
+    env = {k: v for k, v in subprocess_env.items() if k != "PYTHONIOENCODING"}
+    done = subprocess.run([*koppel_cmd, *command], capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")  # raises on cp1252 bytes
+    assert "\\u00" not in text and any(ord(char) > 127 for char in text)

@@ -7,7 +7,9 @@ it starts. Exit codes: 0 ok, 1 problem found, 2 bad input or usage, 3 state in u
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import stat
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -96,13 +98,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `koppel status | more` and the reader quit: nothing left to say
-        _silence_stdout()
-        return headless.EXIT_PROBLEM
     except Exception as error:  # every failure becomes one line, never a traceback
+        if _reader_gone(error):  # `koppel status | more` and the reader quit: nothing left to say
+            _silence_stdout()
+            return headless.EXIT_PROBLEM
         code, message = headless.explain(error)
         print(f"koppel: {message}", file=sys.stderr)
         return code
+
+
+def _reader_gone(error: Exception) -> bool:
+    """The pipe's reader quit: BrokenPipeError on POSIX; on Windows a write into a pipe whose reader
+    closed it is a bare OSError EINVAL (bpo-35754): one with stdout a pipe is taken for that."""
+    if isinstance(error, BrokenPipeError):
+        return True
+    if not (isinstance(error, OSError) and error.errno == errno.EINVAL):
+        return False
+    try:
+        return stat.S_ISFIFO(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _silence_stdout() -> None:

@@ -99,10 +99,40 @@ def _is_terminal(stream: Any) -> bool:
         return False
 
 
+def pipe_encoding(console_output_cp: int) -> str:
+    """The encoding of koppel's text in a pipe or file on Windows: the console's output code page,
+    which cmd's ``type`` and PowerShell's pipeline decode it with; UTF-8 when there is no console
+    (a service, CI: GetConsoleOutputCP is 0) or the console is UTF-8 (65001). JSON is UTF-8 always."""
+    if console_output_cp in (0, 65001):
+        return "utf-8"
+    name = f"cp{console_output_cp}"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    return name
+
+
+def _console_output_cp() -> int:
+    try:
+        import ctypes
+
+        return int(ctypes.windll.kernel32.GetConsoleOutputCP())  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return 0
+
+
 def make_streams_safe() -> None:
-    """stdout and stderr show what they cannot encode as ASCII lookalikes instead of raising."""
+    """stdout and stderr show what they cannot encode as ASCII lookalikes instead of raising; on
+    Windows a pipe or file gets pipe_encoding(), not the ANSI code page Python would pick."""
+    redirected = None
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and not _is_utf(stream):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue
+        if os.name == "nt" and not _is_terminal(stream) and "PYTHONIOENCODING" not in os.environ:
+            redirected = redirected or pipe_encoding(_console_output_cp())
+            stream.reconfigure(encoding=redirected)
+        if not _is_utf(stream):
             stream.reconfigure(errors=LOOKALIKE_ERRORS)
 
 
@@ -123,8 +153,15 @@ def mark(status: str) -> str:
 
 
 def print_json(data: Any) -> None:
-    # \u escapes where stdout is not UTF-8: pure ASCII, so valid and lossless on any console
-    print(json.dumps(data, indent=2, ensure_ascii=not _is_utf(sys.stdout), default=str))
+    """JSON in a pipe or file is UTF-8 always (JSON's own encoding), whatever the code page; on a
+    console that is not UTF-8 it is \\u-escaped: pure ASCII, valid and lossless there."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or _is_terminal(sys.stdout):
+        print(json.dumps(data, indent=2, ensure_ascii=not _is_utf(sys.stdout), default=str))
+        return
+    sys.stdout.flush()
+    buffer.write((json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+    buffer.flush()
 
 
 def write_document(text: str) -> None:

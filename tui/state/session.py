@@ -648,6 +648,8 @@ def describe_os_error(error: OSError, folder: Path | None = None) -> str:
         in_the_way = next((p for p in (where, *where.parents) if p.exists() and not p.is_dir()), None)
         if in_the_way is not None:
             return f"{in_the_way} is a file, not a folder"
+    if where is not None and isinstance(error, PermissionError) and where.is_dir():
+        reason = "Is a directory"  # Windows refuses to open a folder as a file with "Permission denied"
     if where is not None and where.name.endswith(".tmp"):
         where = where.parent  # a write in progress: the folder is what refuses it
     if where is None:
