@@ -154,9 +154,10 @@ def mark(status: str) -> str:
 
 def print_json(data: Any) -> None:
     """JSON in a pipe or file is UTF-8 always (JSON's own encoding), whatever the code page; on a
-    console that is not UTF-8 it is \\u-escaped: pure ASCII, valid and lossless there."""
+    console that is not UTF-8, or with PYTHONIOENCODING naming another encoding, it is \\u-escaped:
+    pure ASCII, valid UTF-8 still and lossless there."""
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None or _is_terminal(sys.stdout):
+    if buffer is None or _is_terminal(sys.stdout) or "PYTHONIOENCODING" in os.environ:
         print(json.dumps(data, indent=2, ensure_ascii=not _is_utf(sys.stdout), default=str))
         return
     sys.stdout.flush()
