@@ -133,3 +133,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.split("[")[0] in pending:
             item.add_marker(pytest.mark.xfail(reason="not yet green on Windows (tests/windows_pending.txt)", strict=False))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "walker: the random keyboard walker (KOPPEL_WALK_SEED/SEEDS/KEYS)")
