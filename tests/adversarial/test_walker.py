@@ -1,22 +1,25 @@
 """The random keyboard walker over the real app (issue 9): see tests/adversarial/walker.py.
 
     KOPPEL_WALK_SEED=1234 pytest tests/adversarial/test_walker.py   # replay one seed
-    KOPPEL_WALK_SEEDS=40 KOPPEL_WALK_KEYS=5000 pytest -n 2 tests/adversarial/test_walker.py
+    KOPPEL_WALK_SEEDS=80 KOPPEL_WALK_KEYS=4000 pytest -n 2 tests/adversarial/test_walker.py
 
 KOPPEL_WALK_SEEDS is how many seeds (0, 1, ...), KOPPEL_WALK_KEYS the keys each walks; the defaults
-fit the walk into about two minutes of the suite on two cores.
+fit the walk into about two minutes of the suite on two cores. The last tests break koppel on
+purpose and check that the walker says so, with the seed to replay.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.adversarial.test_walker_findings import PALETTE_DOUBLE_DISMISS
-from tests.adversarial.walker import Net, Walk, WalkFailed
+from tests.adversarial.walker import Net, Stats, Walk, WalkFailed
 from tests.conftest import OffLoopback
 from tests.netservers import Server, refused_port, respond
 
@@ -30,15 +33,15 @@ KNOWN = {
 }
 
 
-def _known(problems: list[str]) -> str | None:
-    first = problems[0] if problems else ""
-    return next((name for name, marks in KNOWN.items() if any(mark in first for mark in marks)), None)
-
-
 def _seeds() -> list[int]:
     if os.environ.get("KOPPEL_WALK_SEED"):
         return [int(os.environ["KOPPEL_WALK_SEED"])]
     return list(range(int(os.environ.get("KOPPEL_WALK_SEEDS", DEFAULT_SEEDS))))
+
+
+def _known(problems: list[str]) -> str | None:
+    first = problems[0] if problems else ""
+    return next((name for name, marks in KNOWN.items() if any(mark in first for mark in marks)), None)
 
 
 @pytest.fixture
@@ -56,26 +59,97 @@ def names_stay_home(loopback_only: None, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
-@pytest.mark.walker
-@pytest.mark.parametrize("seed", _seeds())
-async def test_walk(seed: int, koppel_home, names_stay_home, tmp_path, monkeypatch, capsys) -> None:
+@pytest.fixture
+def walk_folder(tmp_path: Path, names_stay_home: None, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)  # a relative path typed into a field lands in the test's folder
-    keys = int(os.environ.get("KOPPEL_WALK_KEYS", DEFAULT_KEYS))
+    return tmp_path
+
+
+async def walk(seed: int, home: Path, keys: int, kinds: tuple[tuple[str, int], ...] | None = None) -> tuple[Walk, Stats]:
     async with Server(respond(407, b"")) as proxy:
-        walk = Walk(seed, koppel_home, Net(proxy_port=proxy.port, refused_port=refused_port()), keys)
+        walker = Walk(seed, home, Net(proxy_port=proxy.port, refused_port=refused_port()), keys, kinds)
         started = time.monotonic()
         try:
-            stats = await walk.run()
-        except WalkFailed as failure:
-            known = _known(failure.problems)
-            if known is None:
-                raise
-            pytest.xfail(f"known finding ({known}):\n{failure}")
+            return walker, await walker.run()
         finally:
             elapsed = time.monotonic() - started
-            print(f"walk seed {seed}: {walk.stats.keys} keys in {elapsed:.1f} s "
-                  f"({walk.stats.keys / max(elapsed, 1e-9):.0f} keys/s), {walk.stats}")
+            print(f"walk seed {seed}: {walker.stats.keys} keys in {elapsed:.1f} s "
+                  f"({walker.stats.keys / max(elapsed, 1e-9):.1f} keys/s), {walker.stats}")
+
+
+@pytest.mark.walker
+@pytest.mark.parametrize("seed", _seeds())
+async def test_walk(seed: int, koppel_home: Path, walk_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys = int(os.environ.get("KOPPEL_WALK_KEYS", DEFAULT_KEYS))
+    try:
+        walker, stats = await walk(seed, koppel_home, keys)
+    except WalkFailed as failure:
+        known = _known(failure.problems)
+        if known is None:
+            raise
+        pytest.xfail(f"known finding ({known}):\n{failure}")
     out = capsys.readouterr()
-    for spelling in walk.sentinel.spellings():
+    for spelling in walker.sentinel.spellings():
         assert spelling not in out.out + out.err, f"seed {seed}: the sentinel password reached stdout/stderr"
     assert stats.keys >= keys
+
+
+# -- the walker can fail: koppel broken on purpose ---------------------------------------------
+FORMS = (("form", 1),)  # straight into steps with fields, the secret one most often
+MOVES = (("nav", 1),)
+
+
+async def _caught(seed: int, home: Path, kinds: tuple[tuple[str, int], ...], *expected: str) -> str:
+    with pytest.raises(WalkFailed) as failure:
+        await walk(seed, home, 400, kinds)
+    message = str(failure.value)
+    assert re.search(rf"replay: KOPPEL_WALK_SEED={seed} KOPPEL_WALK_KEYS=\d+ pytest", message), message
+    assert any(text in message for text in expected), message
+    return message
+
+
+@pytest.mark.walker
+async def test_the_walker_finds_a_secret_kept_in_the_draft(koppel_home: Path, walk_folder: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.state.session import Session
+
+    real = Session.save_draft
+
+    def leaky(self: Session, key: str, values: dict) -> None:  # the draft keeps the secret fields too
+        real(self, key, values)
+        if any(values.values()):
+            self.state.step(key).draft = dict(values)
+
+    monkeypatch.setattr(Session, "save_draft", leaky)
+    await _caught(3, koppel_home, FORMS, "the sentinel password")
+
+
+@pytest.mark.walker
+async def test_the_walker_finds_a_status_changed_without_a_key(koppel_home: Path, walk_folder: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.screens.main import MainScreen
+
+    real = MainScreen._show_key
+
+    def marks_done(self: MainScreen, key: str) -> None:  # moving onto a step "confirms" it
+        self.session.state.step(key).status = "done"
+        real(self, key)
+
+    monkeypatch.setattr(MainScreen, "_show_key", marks_done)
+    await _caught(4, koppel_home, MOVES, "without any road")
+
+
+@pytest.mark.walker
+async def test_the_walker_finds_an_exception_in_an_action(koppel_home: Path, walk_folder: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.screens.main import MainScreen
+
+    moves = []
+
+    def breaks(self: MainScreen, key: str) -> None:
+        moves.append(key)
+        if len(moves) > 3:
+            raise RuntimeError("the walker's planted bug")
+
+    monkeypatch.setattr(MainScreen, "_show_key", breaks)
+    await _caught(5, koppel_home, MOVES, "RuntimeError: the walker's planted bug")

@@ -145,8 +145,14 @@ def make_app(home: Path, rng: random.Random) -> KoppelApp:
 
 
 class Walk:
-    def __init__(self, seed: int, home: Path, net: Net, keys: int) -> None:
+    KINDS: tuple[tuple[str, int], ...] = (
+        ("binding", 26), ("nav", 20), ("text", 16), ("paste", 5), ("form", 9), ("burst", 5), ("palette", 4),
+        ("help", 3), ("resize", 3), ("ctrl_c", 1), ("quit", 1))
+
+    def __init__(self, seed: int, home: Path, net: Net, keys: int,
+                 kinds: tuple[tuple[str, int], ...] | None = None) -> None:
         self.seed = seed
+        self.kinds = kinds or self.KINDS
         self.home = home
         self.net = net
         self.budget = keys
@@ -218,11 +224,8 @@ class Walk:
             self._scan_screen(app, f"step {self.stats.steps}")
             self._scan_files(f"step {self.stats.steps}")
 
-    KINDS = (("binding", 26), ("nav", 20), ("text", 16), ("paste", 5), ("form", 9), ("burst", 5),
-             ("palette", 4), ("help", 3), ("resize", 3), ("ctrl_c", 1), ("quit", 1))
-
     def _choose_kind(self) -> str:
-        names, weights = zip(*self.KINDS)
+        names, weights = zip(*self.kinds)
         return self.rng.choices(names, weights)[0]
 
     # -- sending --------------------------------------------------------------------------
