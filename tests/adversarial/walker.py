@@ -31,12 +31,13 @@ from typing import Any, Callable
 from urllib.parse import quote, quote_plus
 
 from textual import events
-from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.command import CommandPalette
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.strip import Strip
+from textual.widgets import Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui.app import KoppelApp
@@ -134,7 +135,18 @@ def send_keys(app: KoppelApp, keys: list[str]) -> None:
 
 
 def _screen_text(app: KoppelApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """What the terminal shows, except inside a plain (not secret) text field: what the admin types
+    there is shown as typed (a password typed into an address shows until the rule refuses it)."""
+    lines = list(app.screen._compositor.render_strips())
+    for field_ in app.screen.query(Input):
+        if field_.password or not field_.display:
+            continue
+        region = field_.region
+        for y in range(max(0, region.y), min(region.bottom, len(lines))):
+            strip = lines[y]
+            lines[y] = Strip.join([strip.crop(0, region.x), Strip.blank(region.width),
+                                   strip.crop(region.right, strip.cell_length)])
+    return "\n".join(strip.text for strip in lines)
 
 
 def make_app(home: Path, rng: random.Random) -> KoppelApp:
@@ -249,9 +261,18 @@ class Walk:
         self.trace.append(("type " if text else "keys ") + " ".join(keys) + where)
 
     async def _settle(self, pilot: Pilot) -> None:
-        """Every message queued so far handled (twice: a key's handling queues more)."""
-        for _ in range(2):
+        """Every key sent so far handled: none held by koppel's type-ahead gate (which routes one key
+        at a time), every message queued handled (twice: a key's handling queues more)."""
+        app = self.app
+        gate = getattr(app, "keys", None)
+        for _ in range(400):
             await pilot._wait_for_screen()
+            await pilot._wait_for_screen()
+            if gate is None or not (gate.busy or gate._held) or not app.is_running:
+                break
+            await asyncio.sleep(0.005)
+        else:
+            self.problems.append("koppel's type-ahead gate still held keys after 2 s")
         self.unsettled = False
 
     async def _press(self, pilot: Pilot, keys: list[str], commands: set[str], *, typed: bool = False) -> None:
@@ -290,8 +311,8 @@ class Walk:
         text = self._text_for(app.focused)
         if self.rng.random() < 0.2:
             text = "\n".join([text, *self.rng.choices(JUNK, k=2)])
-        target = app.focused or app.screen
-        target.post_message(events.Paste(text))
+        assert app._driver is not None
+        app._driver.send_message(events.Paste(text))  # as a terminal delivers it
         self.trace.append(f"paste {text!r}")
 
     async def _do_form(self, pilot: Pilot, commands: set[str]) -> None:
@@ -312,7 +333,8 @@ class Walk:
             if not isinstance(app.screen, CommandPalette):
                 break
             await pilot.pause(0.01)
-        await self._press(pilot, ["escape", "tab"], commands)  # from the list onto the step
+        if isinstance(app.focused, Tree):
+            await self._press(pilot, ["enter"], commands)  # open the step: its first field has the focus
         await self._fill(pilot, commands)
 
     async def _fill(self, pilot: Pilot, commands: set[str]) -> None:
