@@ -351,13 +351,18 @@ class Walk:
                 return
 
     async def _do_burst(self, pilot: Pilot, commands: set[str]) -> None:
-        """Type-ahead over a slow link: user, Tab, password, Enter in one go."""
+        """Type-ahead over a slow link: text, Tab, text, Enter in one go. From the proxy's user
+        field that is user, Tab, password, Enter (the sentinel goes only where a secret belongs:
+        typed into a plain field, a "password" is just what the admin wrote there)."""
         app = self.app
         assert app is not None
-        self._send(list(self._text_for(app.focused)), commands, typed=True)
+        focused = app.focused
+        to_secret = getattr(focused, "id", None) == "field-proxy_gebruiker"
+        self._send(list(self._text_for(focused)), commands, typed=True)
         self._send(["tab"], commands)
-        self._send(list(self.sentinel.password), commands, typed=True)
-        self.stats.sentinel_typed += 1
+        if to_secret:
+            self.stats.sentinel_typed += 1
+        self._send(list(self.sentinel.password if to_secret else self.rng.choice(JUNK)), commands, typed=True)
         self._send([self.rng.choice(("enter", "tab", "r", "escape"))], commands)
 
     async def _do_palette(self, pilot: Pilot, commands: set[str]) -> None:
