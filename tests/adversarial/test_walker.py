@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.adversarial.test_walker_findings import PALETTE_DOUBLE_DISMISS, PALETTE_UNDER_TOO_SMALL
+from tests.adversarial.test_walker_findings import PALETTE_UNDER_TOO_SMALL
 from tests.adversarial.walker import Net, Stats, Walk, WalkFailed
 from tests.conftest import OffLoopback
 from tests.netservers import Server, refused_port, respond
@@ -28,7 +28,6 @@ DEFAULT_KEYS = 400
 # posted findings whose fix has not landed, with what their walk says first: such a walk is an
 # xfail naming the finding (any other problem fails). Remove an entry when its fix lands.
 KNOWN = {
-    PALETTE_DOUBLE_DISMISS: ("koppel's screens are gone", "No nodes match 'ChecklistTree'"),
     PALETTE_UNDER_TOO_SMALL: ("DuplicateIds: Tried to insert a widget with ID '--command-palette'",),
 }
 

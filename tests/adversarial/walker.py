@@ -42,9 +42,12 @@ from textual.worker import Worker, WorkerState
 
 from tui.app import KoppelApp
 from tui.checks.engine import LogFile
+from tui.keys import KEYS
 from tui.state.session import Session, open_session
 
 SERVER = "walk01"
+# every key of koppel's keys table, walked wherever the walk is (a key that does not apply says why)
+TABLE_KEYS = frozenset(name.strip() for row in KEYS for name in row.keys.split(",") if name.strip())
 SCAN_EVERY = 40  # steps between scans of the screen and the files (and at every app's end)
 TRIGGER_WINDOW = 3  # a road may follow the key that asked for it this many steps later
 # the roads that change a status, and the keys that may take them (Enter and space press buttons
@@ -291,7 +294,7 @@ class Walk:
             for key in node._bindings.key_to_bindings:
                 keys.add(key)
         self.seen_keys |= keys
-        return sorted(keys | self.seen_keys)
+        return sorted(keys | self.seen_keys | TABLE_KEYS)
 
     # -- what a step does -----------------------------------------------------------------
     async def _do_binding(self, pilot: Pilot, commands: set[str]) -> None:
