@@ -131,8 +131,29 @@ def _silence_stdout() -> None:
         pass
 
 
+NO_TERMINAL = {
+    "nl": "koppel: geen terminal; start koppel in een terminal (over SSH: ssh -t SERVER koppel) of gebruik "
+          "de opdrachten zonder scherm (koppel status, koppel check, koppel --help)",
+    "en": "koppel: no terminal; start koppel in a terminal (over SSH: ssh -t SERVER koppel) or use the "
+          "commands without a screen (koppel status, koppel check, koppel --help)",
+}
+
+
+def has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal: without one the app cannot be used (at EOF
+    Textual's input thread spins and q never arrives)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or missing streams
+        return False
+
+
 def launch(args: argparse.Namespace) -> int:
-    from tui.state.session import StateUnavailable, open_session
+    from tui.state.session import StateUnavailable, default_lang, open_session
+
+    if not has_terminal():  # said before the lock is taken or Textual starts
+        print(NO_TERMINAL["en" if default_lang(args.lang) == "en" else "nl"], file=sys.stderr)
+        return EXIT_USAGE
 
     try:
         session = open_session(args.home, args.server, read_only=args.read_only, lang=args.lang,
