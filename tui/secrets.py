@@ -31,7 +31,7 @@ from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 MASK = "********"
 
 # the password in a URL's user part: scheme://user:PASSWORD@host (up to the last @ of the authority)
-_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#]*@")
+URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#]*@")
 
 _lock = threading.Lock()  # the event loop, workers and the saver thread all remember and scrub
 _remembered: dict[Hashable, frozenset[str]] = {}  # a slot (or the secret itself) -> its spellings
@@ -83,12 +83,12 @@ def secret_forms(secret: str, users: Iterable[str] = ()) -> set[str]:
 
 def url_passwords(text: str) -> list[str]:
     """The passwords written into URLs in ``text`` (as written, so possibly URL-encoded)."""
-    return [match.group(0)[len(match.group(1)):-1] for match in _URL_PASSWORD.finditer(text)]
+    return [match.group(0)[len(match.group(1)):-1] for match in URL_PASSWORD.finditer(text)]
 
 
 def mask_url_passwords(text: str) -> str:
     """``text`` with the password of every ``scheme://user:password@host`` replaced by ``MASK``."""
-    return _URL_PASSWORD.sub(lambda match: f"{match.group(1)}{MASK}@", text)
+    return URL_PASSWORD.sub(lambda match: f"{match.group(1)}{MASK}@", text)
 
 
 def mask_url(url: str) -> str:

@@ -8,10 +8,7 @@ cancellation by the caller (after the check has cleaned up).
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import os
-import re
 import threading
 import time
 import traceback
@@ -20,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any, get_args
-from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from tui.checks import registry
 from tui.checks.base import CheckContext, CheckResult, Event, LogLine, Progress
+from tui.secrets import URL_PASSWORD, secret_forms
 
 Emit = Callable[[Event], None]
 SECRET_MASK = "***"
@@ -199,31 +196,9 @@ def _deadline_seconds(timeout: float | None, parsed: BaseModel, module: ModuleTy
 
 # --- secrets ------------------------------------------------------------------------------------
 
-# the password in a URL's user part: scheme://user:PASSWORD@host (up to the last @ of the authority)
-_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#]*@")
-
-
-def url_passwords(text: str) -> list[str]:
-    """The passwords written into URLs in ``text`` (as written, so possibly URL-encoded)."""
-    return [match.group(0)[len(match.group(1)):-1] for match in _URL_PASSWORD.finditer(text)]
-
-
 def mask_url_passwords(text: str, mask: str = SECRET_MASK) -> str:
     """``text`` with the password of every ``scheme://user:password@host`` replaced by ``mask``."""
-    return _URL_PASSWORD.sub(lambda match: f"{match.group(1)}{mask}@", text)
-
-
-def secret_forms(secret: str, users: Iterable[str] = ()) -> set[str]:
-    """Every spelling of ``secret`` that text may carry: plain, URL-encoded, escaped as Python's
-    repr or JSON writes it (a traceback, a dump), and as the base64 ``user:secret`` of an HTTP
-    Basic (Proxy-)Authorization header for each of ``users``."""
-    if not secret:
-        return set()
-    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret, safe=""),
-             repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
-             json.dumps(secret, ensure_ascii=False)[1:-1]}
-    forms |= {base64.b64encode(f"{user}:{secret}".encode()).decode() for user in users if user}
-    return forms
+    return URL_PASSWORD.sub(lambda match: f"{match.group(1)}{mask}@", text)
 
 
 def _secret_values(parsed: BaseModel) -> frozenset[str]:

@@ -278,7 +278,7 @@ ADDRESS_PASSWORD_EN = ("Leave the password out of the address: koppel keeps this
 def url(value: Any, ctx: RuleContext) -> RuleResult:
     from urllib.parse import urlsplit
 
-    from tui.checks.engine import url_passwords
+    from tui.secrets import url_passwords
 
     schemes = [str(s).lower() for s in ctx.params["schemes"]]
     text = str(value).strip()

@@ -461,7 +461,7 @@ class Session:
         an address with a password; each found is masked by scrub() from now on, also decoded."""
         from urllib.parse import unquote
 
-        from tui.checks.engine import secret_forms
+        from tui.secrets import secret_forms
 
         found = _address_passwords(value)
         for written in found:
@@ -557,7 +557,7 @@ class Session:
             self._secrets.setdefault(key, {}).update(kept)
 
     def _secret_forms(self) -> set[str]:
-        from tui.checks.engine import secret_forms
+        from tui.secrets import secret_forms
 
         forms = set(self._address_secrets)
         for key, secrets in self._secrets.items():
@@ -626,7 +626,7 @@ class Session:
 def _address_passwords(value: Any) -> list[str]:
     """Passwords written into addresses in a field value (a text or a list of them), also in the
     scheme-less ``user:password@proxy:8080`` an admin may type in a proxy field."""
-    from tui.checks.engine import url_passwords
+    from tui.secrets import url_passwords
 
     if isinstance(value, dict):
         return [found for item in value.values() for found in _address_passwords(item)]
