@@ -171,3 +171,17 @@ async def test_enter_on_a_closed_choice_list_saves_the_form() -> None:
         await pilot.press("enter")  # the list is closed: Enter saves, as from a text field
         await settle(pilot)
         assert app.session.status("vereisten.editie") == "done"
+
+
+async def test_form_errors_are_said_on_the_form_not_in_a_notification_over_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", *"9.7", "enter")  # a version too old
+        await settle(pilot)
+        assert not any("fouten" in m for m in messages(app)), messages(app)
+        top = str(app.screen.query_one("#form-problems").render())
+        assert top.startswith("Het formulier bevat fouten: niets opgeslagen.")
+        from tests.ui_helpers import screen_lines
+
+        assert any("9.8" in line for line in screen_lines(app))  # the field's own message shows

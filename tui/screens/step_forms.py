@@ -42,9 +42,8 @@ class FormHandlers:
             self.refused(error)
             return
         errors = [f for f in findings if f.level == "error"]
-        event.form.show_findings(findings)
+        event.form.show_findings(findings, t("msg.form_errors", self.lang) if errors else "")
         if errors:
-            self.notify(t("msg.form_errors", self.lang), severity="error")
             event.form.focus_first(only_invalid=True)
             return
         for warning in findings:

@@ -219,13 +219,15 @@ class StepForm(Vertical):
     def values(self) -> dict[str, str]:
         return {row.field.id: row.raw() for row in self.query(FieldRow)}
 
-    def show_findings(self, findings: list[Finding]) -> None:
+    def show_findings(self, findings: list[Finding], headline: str = "") -> None:
+        """Each finding under its field; ``headline`` and findings of no field on the form's top line,
+        where they hide nothing (a notification would cover the field it is about)."""
         by_field: dict[str, list[Finding]] = {}
         for finding in findings:
             by_field.setdefault(finding.field, []).append(finding)
         for row in self.query(FieldRow):
             row.show(by_field.pop(row.field.id, []))
-        loose = [f.message for rest in by_field.values() for f in rest]
+        loose = [headline] * bool(headline) + [f.message for rest in by_field.values() for f in rest]
         problems = self.query_one("#form-problems", Static)
         problems.update(Content("\n".join(loose)))
         problems.set_class(bool(loose), "-shown")
