@@ -100,10 +100,11 @@ def playbook() -> Playbook:
 
 def _texts(playbook: Playbook) -> list[Text]:
     texts: list[Text | None] = [playbook.title, playbook.product, playbook.intro, playbook.outro]
+    texts += [line.text for line in playbook.context]
     for section in playbook.sections:
         texts += [section.title, section.intro]
         for step in section.steps:
-            texts += [step.title, step.intro, step.outro]
+            texts += [step.title, step.intro, step.outro, *(line.text for line in step.context)]
             texts += [part for i in step.instructions for part in (i.text, i.result)]
             texts += [w.text for w in step.warnings]
             texts += [part for f in step.fields for part in (f.label, f.help)]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from tui.checks.registry import CHECKS
 from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, QUOTE_MAX_CHARS, nesting_depth, quote
+from tui.playbook import textrefs
 from tui.playbook.model import ADMINISTRATIE_REF, FormField, Playbook, Step
 from tui.playbook.rules import RULES, InvalidValue, coerce
 from tui.safe_text import describe, first_unsafe, safe
@@ -282,6 +283,7 @@ def _cross_check(playbook: Playbook) -> list[str]:
         problems.append(f"{where_step[first]}.requires: cycle {' -> '.join(cycle)}")
 
     problems.extend(_administraties_problems(playbook, steps))
+    problems.extend(textrefs.playbook_problems(playbook))  # koppel's own lines: their {step:field}s
     return problems
 
 

@@ -82,6 +82,15 @@ class StepWarning(_Strict):
         return WARNING_LABELS[self.kind]["en" if lang == "en" else "nl"]
 
 
+class ContextLine(_Strict):
+    """koppel's own line beside the note's text (never inside it): what the admin gave earlier, a
+    public fact with its source. ``{step_id:field}`` names an answer (see tui.playbook.textrefs);
+    ``after`` = the instruction it follows, None = under the introduction."""
+
+    text: Text
+    after: int | None = None
+
+
 class RuleRef(_Strict):
     """A validation rule by name (see ``tui.playbook.rules``) with its parameters."""
 
@@ -182,6 +191,7 @@ class Step(_Strict):
     instructions: list[Instruction] = PydanticField(default_factory=list)
     warnings: list[StepWarning] = PydanticField(default_factory=list)
     outro: Text | None = None  # text after the instructions ("De gemaakte wijzigingen ...")
+    context: list[ContextLine] = PydanticField(default_factory=list)  # koppel's own lines
     requires: list[str] = PydanticField(default_factory=list)
     scope: Scope = "server"
     optional: bool = False
@@ -221,6 +231,7 @@ class Playbook(_Strict):
     source: str = ""  # e.g. "AV-638111"
     product: Text = Text(nl="")  # e.g. "AccountView 9.8 en hoger", the note's "Product:" line
     intro: Text | None = None
+    context: list[ContextLine] = PydanticField(default_factory=list)  # koppel's lines under the intro
     outro: Text | None = None
     # "step_id:field" of the list field naming the administraties that scoped steps repeat for
     administraties_field: str | None = None

@@ -54,6 +54,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self.runner: StepRunner | None = None  # made on first use, when the app is there
         self._copying: Worker[None] | None = None
         self._unsaved: str | None = None  # the last save failure said, until a save succeeds again
+        self._section_seen: str | None = None  # the section of the step shown last
 
     @property
     def runs(self) -> RunRegistry:
@@ -168,7 +169,12 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
 
     def _show_key(self, key: str) -> None:
         self._title_detail(key)
-        self.detail.show(View(key))
+        # entering a section (by n, the tree or the palette) shows its introduction on the step landed on
+        section_id = self.session.ref(key).section.id
+        same = self.detail._wanted
+        entering = same.section_intro if same.key == key else section_id != self._section_seen
+        self._section_seen = section_id
+        self.detail.show(View(key, section_intro=entering))
         self.session.set_cursor(key)
         self.refresh_bindings()
 
@@ -190,6 +196,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
             self.refresh_bindings()
         else:
             section = self.session.playbook.section(info.section_id)
+            self._section_seen = section.id  # its page shows the introduction
             self.detail.border_title = section.title.get(self.lang)
             self.detail.show(View(None, info.section_id, info.step_id))
             self.refresh_bindings()

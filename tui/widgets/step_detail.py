@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Markdown, Static
 
 from tui.keys import button_label
 from tui.playbook.model import Step
+from tui.playbook.textrefs import render as render_refs
 from tui.state.session import NOTE_DRAFT
 from tui.text import mark, t
 from tui.runs import RunRegistry
@@ -61,6 +62,7 @@ class View:
     section_id: str | None = None
     step_id: str | None = None  # a group of per-administratie steps
     overview: bool = False
+    section_intro: bool = False  # a step the admin entered its section on: the section's introduction too
     version: int = 0
 
 
@@ -77,6 +79,9 @@ class StepDetail(VerticalScroll, can_focus=True):
     StepDetail > Markdown { margin: 0; padding: 0; }
     StepDetail > .step-warning { border-left: thick $warning; padding: 0 1; margin: 0 0 1 0;
                                  background: $warning 10%; }
+    StepDetail > .koppel-line { border-left: thick $accent; padding: 0 1; margin: 0 0 1 0; color: $text-accent; }
+    StepDetail > .section-intro-title { color: $text-muted; text-style: bold; }
+    StepDetail > .section-intro { border-left: thick $foreground 30%; padding: 0 0 0 1; margin: 0 0 1 0; }
     StepDetail > .step-warning.-opmerking { border-left: thick $primary; background: $primary 10%; }
     StepDetail > #result { height: auto; margin-bottom: 1; }
     StepDetail > #result.-ok { color: $text-success; }
@@ -168,7 +173,7 @@ class StepDetail(VerticalScroll, can_focus=True):
             step = self.session.playbook.step(view.step_id)
             if step:
                 yield Static(Content(step.title.get(lang)), id="step-title")
-                yield from self._compose_text(step, lang)
+                yield from self._compose_text(step, lang, None)
                 yield Static(Content(t("detail.scoped", lang)), classes="state-note")
         elif view.section_id is not None:
             section = self.session.playbook.section(view.section_id)
@@ -187,6 +192,8 @@ class StepDetail(VerticalScroll, can_focus=True):
                              .replace(" · ", " - " if self.ascii_mode else " · ")), id="step-state")
         if playbook.intro:
             yield plain_markdown(md_escape(playbook.intro.get(lang)))
+        for line in playbook.context:
+            yield self._koppel_line(line.text.get(lang), None, lang)
         rows = []
         for section in playbook.sections:
             done, total = session.section_progress(section.id)
@@ -230,21 +237,36 @@ class StepDetail(VerticalScroll, can_focus=True):
             yield Static(Content(t(text, lang)), classes="state-warn")
         if entry.note and status in ("done", "confirmed"):
             yield Static(Content(f"{t('detail.note', lang)}: {entry.note}"), classes="state-note")
-        yield from self._compose_text(step, lang)
+        section = ref.section
+        first_of_section = section.steps[0].id == step.id
+        if section.intro and (self.view.section_intro or first_of_section):
+            yield Static(Content(section.title.get(lang)), classes="section-intro-title")
+            yield plain_markdown(md_escape(section.intro.get(lang))).add_class("section-intro")
+        yield from self._compose_text(step, lang, ref.administratie)
         yield from self._compose_kind(key, step, status, lang)
 
-    def _compose_text(self, step: Step, lang: str) -> ComposeResult:
+    def _koppel_line(self, text: str, administratie: str | None, lang: str) -> Static:
+        """koppel's own line beside the note's words, with the admin's earlier answers filled in."""
+        shown = render_refs(text, self.session, lang, administratie, ascii_mode=self.ascii_mode)
+        return Static(Content.assemble(("koppel: ", "bold"), shown), classes="koppel-line")
+
+    def _compose_text(self, step: Step, lang: str, administratie: str | None) -> ComposeResult:
         if step.intro:
             yield plain_markdown(md_escape(step.intro.get(lang)))
-        first = 1
         count = len(step.instructions)
-        for warning in sorted(step.warnings, key=lambda w: count if w.after is None else w.after):
-            upto = count if warning.after is None else min(warning.after, count)
+        # what goes between the instructions, by the number it follows: the note's warnings, then koppel's lines
+        inserts: list[tuple[int, int, Static]] = [
+            (count if w.after is None else min(w.after, count), 1,
+             Static(Content.assemble((f"{w.label(lang)}: ", "bold"), w.text.get(lang)), classes=f"step-warning -{w.kind}"))
+            for w in step.warnings]
+        inserts += [(0 if line.after is None else min(line.after, count), 2,
+                     self._koppel_line(line.text.get(lang), administratie, lang)) for line in step.context]
+        first = 1
+        for upto, _, widget in sorted(inserts, key=lambda insert: insert[:2]):
             if upto >= first:
                 yield plain_markdown(instructions_markdown(step, lang, first, upto))
                 first = upto + 1
-            yield Static(Content.assemble((f"{warning.label(lang)}: ", "bold"), warning.text.get(lang)),
-                         classes=f"step-warning -{warning.kind}")
+            yield widget
         if first <= count:
             yield plain_markdown(instructions_markdown(step, lang, first, count))
         if step.outro:
