@@ -106,7 +106,7 @@ async def test_public_facts_as_koppels_own_lines_with_their_source() -> None:
         await go(pilot, app, "vooraf.visma_bereikbaar")  # koppel's own step: its intro says it
         text = detail_text(app)
         assert "allow connect.visma.com in the firewall by host name, not by IP address" in text
-        assert "docs.connect.visma.com/docs/firewall" in text and "wait a while before you check again" in text
+        assert "docs.connect.visma.com/docs/firewall" in text and "On 403: wait a while" in text
 
 
 async def test_the_introductions_paragraph_names_the_sections_it_means() -> None:
