@@ -46,7 +46,16 @@ def explain(error: BaseException) -> tuple[int, str]:
     return EXIT_PROBLEM, mask_url_passwords(f"internal error ({type(error).__name__}): {error}")
 
 
+def _closed_streams_to_null() -> None:
+    """``koppel status >&-``: with stdout (or stderr) closed Python has None there; the command still
+    runs and its output goes where ``>/dev/null`` would send it, instead of an internal error."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+
+
 def dispatch(args: argparse.Namespace) -> int:
+    _closed_streams_to_null()
     global _ascii_requested
     _ascii_requested = bool(getattr(args, "ascii", False))
     command = args.command
@@ -565,6 +574,7 @@ def _only(refs: list[Any], wanted: list[str], lang: str) -> list[Any]:
 def check(args: argparse.Namespace) -> int:
     """Every automated check of the playbook, concurrently, doctor style: each through the step
     runner, as the app runs it (marked running, recorded, logged alike)."""
+    from tui.checks.engine import LogFile
     from tui.checks.registry import load
     from tui.state.session import StateUnavailable
     from tui.state.store import StateInUse
@@ -581,7 +591,8 @@ def check(args: argparse.Namespace) -> int:
         progress = ProgressLine(len(refs), session.lang, enabled=not args.json and _is_terminal(sys.stderr))
         try:
             progress.show()
-            outcomes = run_checks_aside(_run_steps(session, [r.key for r in refs], progress))
+            log_file = LogFile(session.log_path) if session.log_path else None
+            outcomes = run_checks_aside(_run_steps(session, [r.key for r in refs], progress, log_file))
         finally:
             progress.clear()
         failed_save = next((o.refused or o.save_error for o in outcomes if o.refused or o.save_error), None)
@@ -601,18 +612,19 @@ def check(args: argparse.Namespace) -> int:
             print(f"{mark(row['status'])} {row['title']}: {row['message']}")
             if row["hint"] and row["status"] != "ok":
                 print(f"    {row['hint']}")
+    if log_file is not None and log_file.problem:  # the results stand; the log is what is missing
+        print(f"koppel: {log_file.problem}; the results above are not in the log", file=sys.stderr)
     return EXIT_PROBLEM if any(row["status"] == "fail" for row in rows) else EXIT_OK
 
 
-async def _run_steps(session: Any, keys: list[str], progress: ProgressLine) -> list[Any]:
+async def _run_steps(session: Any, keys: list[str], progress: ProgressLine, log_file: Any) -> list[Any]:
     """The steps' checks side by side (at most CHECK_CONCURRENCY at a time) through the runner. A
     step that waits for another, or a state opened read-only, is checked without being recorded."""
     import asyncio
 
-    from tui.checks.engine import LogFile
     from tui.runs import StepRunner
 
-    runner = StepRunner(session, log_file=LogFile(session.log_path) if session.log_path else None)
+    runner = StepRunner(session, log_file=log_file)
     gate = asyncio.Semaphore(CHECK_CONCURRENCY)
 
     async def one(key: str) -> Any:

@@ -8,6 +8,7 @@ cancellation by the caller (after the check has cleaned up).
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import threading
 import time
@@ -313,19 +314,32 @@ class LogFile:
         self.path = Path(path)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()  # the UI writes from workers and timers
+        self.problem: str | None = None  # why the last write failed, if it did
 
     @property
     def rotated_path(self) -> Path:
         return self.path.with_name(self.path.name + ".1")
 
     def write(self, lines: Iterable[str | LogLine]) -> None:
+        """Append ``lines``; an OSError is raised and also kept in ``problem`` (a caller that carries
+        on without its log, as a run does, can still say why the log is missing)."""
+        try:
+            self._write(lines)
+        except OSError as error:
+            self.problem = f"could not write the log {self.path}: {error.strerror or type(error).__name__}"
+            raise
+
+    def _write(self, lines: Iterable[str | LogLine]) -> None:
         data = "".join(self._format(line) for line in lines).encode("utf-8", errors="replace")
         if not data:
             return
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._rotate_before(len(data))
-            with open(self.path, "ab") as handle:
+            if self.path.is_symlink():  # never followed: it could point anywhere outside koppel's home
+                raise OSError(errno.ELOOP, "a symbolic link, which koppel does not follow", str(self.path))
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+            with os.fdopen(os.open(self.path, flags, 0o600), "ab") as handle:  # O_NOFOLLOW: no race either
                 handle.write(data)
 
     def _format(self, line: str | LogLine) -> str:
