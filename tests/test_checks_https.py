@@ -264,7 +264,7 @@ async def test_proxy_from_the_environment_and_no_proxy(certs: Certs, proxy: Prox
         monkeypatch.setenv("NO_PROXY", HOST)
         bypassed, bypass_lines = await check({"url": url})
     assert result.status == "ok", result
-    assert f"proxy: http://user:***@{HOST}:{proxy.port} (from HTTPS_PROXY/ALL_PROXY)" in lines
+    assert f"proxy: http://user:********@{HOST}:{proxy.port} (from HTTPS_PROXY/ALL_PROXY)" in lines
     assert SENTINEL not in result.model_dump_json() + "\n".join(lines)
     assert bypassed.status == "ok" and bypassed.evidence["urls"][0]["proxy"] is None
     assert "proxy: none (host is in NO_PROXY / the bypass list)" in bypass_lines
@@ -358,7 +358,7 @@ def test_default_url_is_visma_connects_openid_configuration() -> None:
 
 
 def test_mask_url() -> None:
-    assert https.mask_url(f"http://u:{SENTINEL}@proxy:8080") == "http://u:***@proxy:8080"
+    assert https.mask_url(f"http://u:{SENTINEL}@proxy:8080") == "http://u:********@proxy:8080"
     assert https.mask_url("http://proxy:8080") == "http://proxy:8080"
 
 

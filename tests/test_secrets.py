@@ -26,7 +26,8 @@ from pydantic import BaseModel, SecretStr
 from tests.netservers import HOST, Certs, ProxyProcess, Server, make_certs, respond, server_tls
 from tui.checks import registry
 from tui.checks.base import CheckContext, CheckResult, LogLine
-from tui.checks.engine import LogFile, mask_url_passwords, run_check
+from tui.checks.engine import LogFile, run_check
+from tui.secrets import mask_url_passwords
 from tui.headless import explain
 from tui.state.session import Session, SessionError, open_session
 
@@ -173,9 +174,9 @@ async def test_the_proxy_password_is_written_nowhere(
 
     # a check that crashes with the password in its message: the traceback goes to the log file
     crashed = await run_as_the_ui(session, STEP, leaky_check, {"password": PASSWORD, "crash": True}, log)
-    assert crashed.status == "fail" and crashed.message.startswith("login ***")
+    assert crashed.status == "fail" and crashed.message.startswith("login ********")
     sloppy = await run_as_the_ui(session, STEP, leaky_check, {"password": PASSWORD}, log)
-    assert sloppy.message == "refused ***" and sloppy.hint == "Basic ***"
+    assert sloppy.message == "refused ********" and sloppy.hint == "Basic ********"
 
     # a result made outside the engine (the UI's guard for a bug of its own makes one from the error)
     session.record_result(STEP, CheckResult(status="fail", message=f"bug: {PASSWORD!r}",
@@ -199,8 +200,8 @@ async def test_the_proxy_password_is_written_nowhere(
     # every road was really travelled: its traces are there, masked
     log_text = written[koppel_home / "logs" / "srv.log"]
     assert "407 Proxy Authentication Required" in log_text and "HTTP 200 OK" in log_text
-    assert f"proxy: http://{USER}:***@{HOST}:{auth_proxy.port} (from HTTPS_PROXY/ALL_PROXY)" in log_text
-    assert "Traceback" in log_text and "RuntimeError: login ***" in log_text and "KeyError: '***'" in log_text
+    assert f"proxy: http://{USER}:********@{HOST}:{auth_proxy.port} (from HTTPS_PROXY/ALL_PROXY)" in log_text
+    assert "Traceback" in log_text and "RuntimeError: login ********" in log_text and "KeyError: '********'" in log_text
     state = json.loads(written[koppel_home / "state" / "srv.json"])["steps"][STEP]
     assert state["answers"] == form and state["note"] == f"proxy login {USER} / ********"
     assert state["result"]["message"] == "bug: '********'"
@@ -219,12 +220,12 @@ async def test_a_crashing_check_leaves_no_spelling_of_the_secret_in_its_tracebac
     text = (tmp_path / "x.log").read_text(encoding="utf-8")
     assert "Traceback" in text and "raise KeyError(secret)" in text  # the traceback itself is there
     assert leaks(text + result.model_dump_json() + "\n".join(lines)) == []
-    assert lines[0] == f"trying '***' as {USER}"
+    assert lines[0] == f"trying '********' as {USER}"
 
 
 async def test_the_base64_login_of_the_secret_is_masked_too(leaky_check: str) -> None:
     result = await run_check(leaky_check, {"password": PASSWORD, "user": "someone"}, lang="en")
-    assert result.hint == "Basic ***" and result.evidence == {"tried": ["***", {"escaped": '"***"'}]}
+    assert result.hint == "Basic ********" and result.evidence == {"tried": ["********", {"escaped": '"********"'}]}
 
 
 def test_an_address_password_typed_in_any_stored_field_is_refused_and_masked(koppel_home: Path) -> None:
@@ -281,9 +282,9 @@ def test_log_files_and_error_messages_never_show_an_address_password(tmp_path: P
     log = LogFile(tmp_path / "x.log")
     log.write([f"connecting via http://{USER}:{CORE}@proxy:8080 and https://host:443/path"])
     text = (tmp_path / "x.log").read_text(encoding="utf-8")
-    assert text.endswith(f"connecting via http://{USER}:***@proxy:8080 and https://host:443/path\n")
+    assert text.endswith(f"connecting via http://{USER}:********@proxy:8080 and https://host:443/path\n")
     code, message = explain(RuntimeError(f"cannot reach https://{USER}:p@ss:{CORE}@proxy:8080/x"))
-    assert code == 1 and message == f"internal error (RuntimeError): cannot reach https://{USER}:***@proxy:8080/x"
+    assert code == 1 and message == f"internal error (RuntimeError): cannot reach https://{USER}:********@proxy:8080/x"
     # what is not a password stays as it was
     plain = "https://127.0.0.1:8443/a?b=c@d mail admin@example.nl http://proxy:8080"
     assert mask_url_passwords(plain) == plain

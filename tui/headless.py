@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Coroutine, TypeVar
 
 from tui.exit_codes import EXIT_IN_USE, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE  # noqa: F401 (the face re-exports them)
+from tui.secrets import scrub_text
 from tui.text import t
 
 T = TypeVar("T")
@@ -26,7 +27,6 @@ class UsageError(Exception):
 
 def explain(error: BaseException) -> tuple[int, str]:
     """An exit code and one line for any failure, so no traceback ever reaches the admin."""
-    from tui.checks.engine import mask_url_passwords
     from tui.playbook.loader import PlaybookError
     from tui.state.paths import BadServerName
     from tui.state.session import SessionError, describe_os_error
@@ -43,7 +43,7 @@ def explain(error: BaseException) -> tuple[int, str]:
         return EXIT_USAGE, f"file not found: {error.filename}"
     if isinstance(error, OSError):
         return EXIT_USAGE, describe_os_error(error)
-    return EXIT_PROBLEM, mask_url_passwords(f"internal error ({type(error).__name__}): {error}")
+    return EXIT_PROBLEM, scrub_text(f"internal error ({type(error).__name__}): {error}")
 
 
 def _closed_streams_to_null() -> None:

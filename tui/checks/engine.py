@@ -23,11 +23,9 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from tui.checks import registry
 from tui.checks.base import CheckContext, CheckResult, Event, LogLine, Progress
-from tui.secrets import URL_PASSWORD, secret_forms
+from tui.secrets import remember, scrub_text, scrub_value
 
 Emit = Callable[[Event], None]
-SECRET_MASK = "***"
-NO_SECRETS: frozenset[str] = frozenset()
 
 
 def _discard(event: Event) -> None:
@@ -52,22 +50,21 @@ async def run_check(
     """
     started = time.monotonic()
     emit = _discard if emit is None else emit
-    ctx = CheckContext(lang=lang, emit=_scrubbing(emit, NO_SECRETS), clipboard=clipboard)
+    ctx = CheckContext(lang=lang, emit=_scrubbing(emit), clipboard=clipboard)
     try:
         module = registry.load(name)
     except registry.UnknownCheck:
         known = ", ".join(sorted(registry.CHECKS))
         result = _fail(ctx.t(f"onbekende controle '{name}' (bekend: {known})", f"unknown check '{name}' (known: {known})"))
-        return _finish(result, started, NO_SECRETS)
+        return _finish(result, started)
     except Exception as exc:  # a broken check module must not take the caller down
-        return _finish(_internal_error(ctx, name, exc, log_file, NO_SECRETS), started, NO_SECRETS)
+        return _finish(_internal_error(ctx, name, exc, log_file), started)
 
     parsed = _parse_params(module.Params, params or {}, ctx)
     if isinstance(parsed, CheckResult):
-        return _finish(parsed, started, NO_SECRETS)
+        return _finish(parsed, started)
 
-    secrets = _secret_values(parsed)
-    ctx.emit = _scrubbing(emit, secrets)
+    _remember_secrets(parsed)
     seconds = _deadline_seconds(timeout, parsed, module)
     ctx.deadline = time.monotonic() + seconds
     try:
@@ -79,13 +76,13 @@ async def run_check(
         if scope.expired():
             result = _deadline_reached(ctx, seconds)
         else:  # a timeout of the check's own making that it did not handle
-            result = _internal_error(ctx, name, exc, log_file, secrets)
+            result = _internal_error(ctx, name, exc, log_file)
     except asyncio.CancelledError:
         ctx.log(ctx.t("afgebroken", "cancelled"))
         raise
     except Exception as exc:
-        result = _internal_error(ctx, name, exc, log_file, secrets)
-    return _finish(result, started, secrets)
+        result = _internal_error(ctx, name, exc, log_file)
+    return _finish(result, started)
 
 
 async def run_many(
@@ -197,51 +194,25 @@ def _deadline_seconds(timeout: float | None, parsed: BaseModel, module: ModuleTy
 
 # --- secrets ------------------------------------------------------------------------------------
 
-def mask_url_passwords(text: str, mask: str = SECRET_MASK) -> str:
-    """``text`` with the password of every ``scheme://user:password@host`` replaced by ``mask``."""
-    return URL_PASSWORD.sub(lambda match: f"{match.group(1)}{mask}@", text)
-
-
-def _secret_values(parsed: BaseModel) -> frozenset[str]:
-    """Every secret parameter (a SecretStr) in every spelling it could appear in text; the other
-    text parameters count as user names for the Basic-authorization spelling."""
+def _remember_secrets(parsed: BaseModel) -> None:
+    """Every secret parameter (a SecretStr) is masked by tui.secrets from now on; the other text
+    parameters count as user names for the Basic-authorization spelling."""
     values = {name: getattr(parsed, name) for name in type(parsed).model_fields}
     users = [value for value in values.values() if isinstance(value, str)]
-    found: set[str] = set()
     for value in values.values():
         if isinstance(value, SecretStr):
-            found |= secret_forms(value.get_secret_value(), users)
-    return frozenset(found)
+            remember(value.get_secret_value(), users)
 
 
-def scrub(text: str, secrets: Iterable[str], mask: str = SECRET_MASK) -> str:
-    """``text`` with each of ``secrets`` (as secret_forms spells them) and every password written
-    into a URL replaced by ``mask``."""
-    for secret in sorted(secrets, key=len, reverse=True):  # a longer spelling may contain a shorter one
-        text = text.replace(secret, mask)
-    return mask_url_passwords(text, mask)
-
-
-def scrub_value(value: Any, secrets: Iterable[str], mask: str = SECRET_MASK) -> Any:
-    """scrub() through dicts and lists (a result's evidence, a report)."""
-    if isinstance(value, str):
-        return scrub(value, secrets, mask)
-    if isinstance(value, dict):
-        return {key: scrub_value(item, secrets, mask) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [scrub_value(item, secrets, mask) for item in value]
-    return value
-
-
-def _scrubbing(emit: Emit, secrets: frozenset[str]) -> Emit:
+def _scrubbing(emit: Emit) -> Emit:
     """A second guard: a check should never log a secret (nor a URL with its password), but if it
     does it is masked here."""
 
     def scrubbed(event: Event) -> None:
         if isinstance(event, LogLine):
-            event = LogLine(scrub(event.text, secrets), event.at)
+            event = LogLine(scrub_text(event.text), event.at)
         elif isinstance(event, Progress):
-            event = Progress(event.done, event.total, scrub(event.text, secrets))
+            event = Progress(event.done, event.total, scrub_text(event.text))
         emit(event)
 
     return scrubbed
@@ -254,12 +225,12 @@ def _fail(message: str, hint: str = "") -> CheckResult:
     return CheckResult(status="fail", message=message, hint=hint)
 
 
-def _finish(result: CheckResult, started: float, secrets: frozenset[str]) -> CheckResult:
+def _finish(result: CheckResult, started: float) -> CheckResult:
     return result.model_copy(update={
         "duration_ms": round((time.monotonic() - started) * 1000),
-        "message": scrub(result.message, secrets),
-        "hint": scrub(result.hint, secrets),
-        "evidence": scrub_value(result.evidence, secrets),
+        "message": scrub_text(result.message),
+        "hint": scrub_text(result.hint),
+        "evidence": scrub_value(result.evidence),
     })
 
 
@@ -277,7 +248,7 @@ def _deadline_reached(ctx: CheckContext, seconds: float) -> CheckResult:
 
 
 def _internal_error(
-    ctx: CheckContext, name: str, exc: BaseException, log_file: LogFile | None, secrets: frozenset[str]
+    ctx: CheckContext, name: str, exc: BaseException, log_file: LogFile | None
 ) -> CheckResult:
     cause = exc
     while isinstance(cause, BaseExceptionGroup) and len(cause.exceptions) == 1:
@@ -285,7 +256,7 @@ def _internal_error(
     text = " ".join(str(cause).split()) or type(cause).__name__
     ctx.log(ctx.t(f"interne fout in controle '{name}'", f"internal error in check '{name}'") + f": {type(cause).__name__}: {text}")
     if log_file is not None:
-        log_file.write(scrub(line, secrets) for line in traceback.format_exception(exc))
+        log_file.write(scrub_text(line) for line in traceback.format_exception(exc))
     return _fail(
         text,
         ctx.t(
@@ -344,7 +315,7 @@ class LogFile:
 
     def _format(self, line: str | LogLine) -> str:
         text, at = (line.text, line.at) if isinstance(line, LogLine) else (line, time.time())
-        text = mask_url_passwords(text)  # the last guard before the disk: whoever wrote the line
+        text = scrub_text(text)  # the last guard before the disk: whoever wrote the line
         stamp = datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
         return "".join(f"{stamp} {part}{os.linesep}" for part in text.splitlines() or [""])
 

@@ -18,7 +18,7 @@ import ssl
 import time
 from collections.abc import Iterator
 from typing import Annotated, Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, SecretStr, ValidationInfo, model_validator
 
@@ -26,6 +26,7 @@ from tui import __version__
 from tui.checks.base import CheckContext, CheckResult, worst
 from tui.checks.certificate import peer_certificate
 from tui.safe_text import safe, safe_bytes
+from tui.secrets import mask_url
 
 TITLE = {"nl": "HTTPS-verbinding", "en": "HTTPS connection"}
 KIND = "check"
@@ -196,15 +197,6 @@ def choose_proxy(url: str, explicit: str | None) -> tuple[str | None, str]:
         return None, "bypass"
     source = "environment" if from_environment else "system"
     return (found if "://" in found else "http://" + found), source
-
-
-def mask_url(url: str) -> str:
-    """The URL with any password in it replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc}"))
 
 
 class UrlProbe:

@@ -18,6 +18,7 @@ from typing import Any, Callable, Literal
 from tui.limits import FIELD_MAX_CHARS, LIST_MAX_ITEMS
 from tui.playbook.model import FormField, Step
 from tui.safe_text import describe, first_unsafe
+from tui.secrets import MASK
 
 Level = Literal["error", "warning"]
 
@@ -452,7 +453,7 @@ def _scrub(message: str, form_field: FormField, raw: Any) -> str:
     """A secret's value never reaches a message, whatever a rule wrote."""
     if form_field.secret and isinstance(raw, str) and raw.strip():
         for secret in {raw, raw.strip()}:
-            message = message.replace(secret, "***")
+            message = message.replace(secret, MASK)
     return message
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from tui import __version__
-from tui.secrets import remember
+from tui.secrets import remember, scrub_text, scrub_value
 from tui.playbook.model import Playbook, Section, Step
 from tui.state.model import LOG_TAIL_LINES, ServerState, StepResult, StepState, now
 
@@ -31,7 +31,6 @@ CLOSED = ("done", "confirmed", "skipped")
 PASSED = ("ok", "warn")  # results that make a check step done
 DONE = ("done", "confirmed")  # done by a passing check / a form / the admin's hand: reopen undoes it
 NOTE_DRAFT = "note"  # a manual step's half-typed note travels as its draft
-SECRET_MASK = "********"
 
 
 class SessionError(Exception):
@@ -139,7 +138,6 @@ class Session:
         self.who = who or current_who()
         self.log_path = log_path  # the server's full check log; the state keeps only a tail
         self._secrets: dict[str, dict[str, str]] = {}
-        self._address_secrets: set[str] = set()  # spellings of passwords found in typed addresses
         self._holding = 0  # inside one_save(): changes wait for the action's one save
         self._dirty = False  # changed since the last save of an action
         self._refs: list[StepRef] = []
@@ -452,29 +450,24 @@ class Session:
     def scrub(self, text: str) -> str:
         """Mask any secret the admin typed in this session (in every spelling text may carry it:
         URL-encoded, escaped, in a Basic-authorization header) and any password in an address."""
-        from tui.checks.engine import scrub
-
-        return scrub(text, self._secret_forms(), SECRET_MASK)
+        self._remember_users()
+        return scrub_text(text)
 
     def note_address_passwords(self, value: Any) -> bool:
         """Whether ``value`` (a text, or a list or dict of them, e.g. a parsed answers file) holds
         an address with a password; each found is masked by scrub() from now on, also decoded."""
         from urllib.parse import unquote
 
-        from tui.secrets import secret_forms
-
         found = _address_passwords(value)
         for written in found:
-            self._address_secrets |= secret_forms(written) | secret_forms(unquote(written))
             remember(written)
             remember(unquote(written))
         return bool(found)
 
     def scrub_value(self, value: Any) -> Any:
         """scrub() through dicts and lists (a check's evidence, a report's data)."""
-        from tui.checks.engine import scrub_value
-
-        return scrub_value(value, self._secret_forms(), SECRET_MASK)
+        self._remember_users()
+        return scrub_value(value)
 
     @contextmanager
     def one_save(self) -> Iterator[None]:
@@ -556,16 +549,14 @@ class Session:
         if kept:
             self._secrets.setdefault(key, {}).update(kept)
 
-    def _secret_forms(self) -> set[str]:
-        from tui.secrets import secret_forms
-
-        forms = set(self._address_secrets)
+    def _remember_users(self) -> None:
+        """The user names typed beside each secret, for its Basic-authorization spelling: the step's
+        current answers (a user name may be typed after the password)."""
         for key, secrets in self._secrets.items():
             stored = self.state.peek(key)
             users = [v for v in {**stored.answers, **(stored.draft or {})}.values() if isinstance(v, str)]
-            for secret in secrets.values():
-                forms |= secret_forms(secret, users)
-        return forms
+            for field_id, secret in secrets.items():
+                remember(secret, users, slot=(key, field_id))
 
     def _answer(self, step_id: str, field_id: str, ref: StepRef) -> Any:
         keys = [f"{step_id}@{ref.administratie}", step_id] if ref.administratie else [step_id]
