@@ -12,6 +12,7 @@ import pytest
 
 from tests.pdfs import licence_pdf, raw_pdf, slow_pdf, textless_pdf
 from tui.checks import licence_pdf as lic
+from tui import versions
 from tui.checks import version
 from tui.checks.base import CheckContext, LogLine
 from tui.checks.licence_pdf import LicenceReadError, parse_licence_text, read_licence
@@ -276,12 +277,12 @@ def test_module_list_decides_when_there_is_one() -> None:
     ("9.10", (9, 10)), ("9.7.3", (9, 7, 3)), ("", None), ("geen", None), ("2024.1", None),
 ])
 def test_find_av_version_in_free_text(text: str, expected: tuple[int, ...] | None) -> None:
-    assert version.find_av_version(text) == expected
+    assert versions.find_av_version(text) == expected
 
 
 def test_meets_minimum() -> None:
-    assert version.meets_minimum((9, 8)) and version.meets_minimum((9, 8, 0)) and version.meets_minimum((9, 10))
-    assert version.meets_minimum((10,)) and not version.meets_minimum((9, 7, 9))
+    assert versions.meets_minimum((9, 8)) and versions.meets_minimum((9, 8, 0)) and versions.meets_minimum((9, 10))
+    assert versions.meets_minimum((10,)) and not versions.meets_minimum((9, 7, 9))
 
 
 async def test_version_check() -> None:

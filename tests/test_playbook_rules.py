@@ -8,7 +8,7 @@ import pytest
 
 from tui.playbook.loader import load_builtin
 from tui.playbook.model import FormField, RuleRef, Step
-from tui.checks.version import parse_av_version
+from tui.versions import parse_av_version
 from tui.playbook.rules import RULES, Finding, validate_field, validate_values
 
 

@@ -31,8 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from tui.checks.base import CheckContext, CheckResult
 from tui.checks.places import downloads_dir
 from tui.checks.procutil import capture
-from tui.checks.version import MIN_AV_VERSION, find_av_version, format_version, meets_minimum
 from tui.safe_text import safe
+from tui.versions import MIN_AV_VERSION, find_av_version, format_version, meets_minimum
 
 TITLE = {"nl": "Licentie-PDF controleren", "en": "Check the licence PDF"}
 KIND = "check"

@@ -1,7 +1,7 @@
 """Check and action names -> their modules, without importing them (start-up stays fast).
 
-The playbook loader validates ``check.name`` against ``CHECKS``; the engine imports the module
-only when the check runs.
+The names live in tui.check_names (the playbook loader validates ``check.name`` against them); the
+engine imports a module only when its check runs.
 """
 
 from __future__ import annotations
@@ -9,16 +9,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-CHECKS: dict[str, str] = {
-    "tcp": "tui.checks.tcp",
-    "https": "tui.checks.https",
-    "windows_service": "tui.checks.windows_service",
-    "elevated": "tui.checks.elevated",
-    "licence_pdf": "tui.checks.licence_pdf",
-    "gateway_zip": "tui.checks.gateway_zip",
-    "installer": "tui.checks.installer",
-    "version": "tui.checks.version",
-}
+from tui.check_names import CHECKS
+
+__all__ = ["CHECKS", "UnknownCheck", "load"]
 
 
 class UnknownCheck(KeyError):

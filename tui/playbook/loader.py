@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from tui.checks.registry import CHECKS
+from tui.check_names import CHECKS
 from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, QUOTE_MAX_CHARS, nesting_depth, quote
 from tui.playbook import textrefs
 from tui.playbook.model import ADMINISTRATIE_REF, FormField, Playbook, Step

@@ -90,7 +90,7 @@ def is_empty(value: Any) -> bool:
 def version_min(value: Any, ctx: RuleContext) -> RuleResult:
     # the one version reader, shared with the version check; imported here, so loading a playbook
     # loads no check module
-    from tui.checks.version import judge_version
+    from tui.versions import judge_version
 
     verdict = judge_version(str(value), ctx.params["min"], ctx.t)
     if verdict.ok:

@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from tui import __version__
 from tui.secrets import remember, scrub_text, scrub_value
@@ -23,7 +23,6 @@ from tui.playbook.model import Playbook, Section, Step
 from tui.state.model import LOG_TAIL_LINES, ServerState, StepResult, StepState, now
 
 if TYPE_CHECKING:
-    from tui.checks.base import CheckResult
     from tui.playbook.rules import Finding
     from tui.state.store import StateStore
 
@@ -31,6 +30,17 @@ CLOSED = ("done", "confirmed", "skipped")
 PASSED = ("ok", "warn")  # results that make a check step done
 DONE = ("done", "confirmed")  # done by a passing check / a form / the admin's hand: reopen undoes it
 NOTE_DRAFT = "note"  # a manual step's half-typed note travels as its draft
+
+
+class CheckOutcome(Protocol):
+    """What a check's result gives the record (tui.checks.base.CheckResult is one; the state wing
+    does not import the checks)."""
+
+    status: str
+    message: str
+    hint: str
+    evidence: dict[str, Any]
+    duration_ms: int
 
 
 class SessionError(Exception):
@@ -422,7 +432,7 @@ class Session:
         else:
             self.state.steps[key] = before
 
-    def record_result(self, key: str, result: CheckResult, log_lines: Iterable[str] = ()) -> None:
+    def record_result(self, key: str, result: CheckOutcome, log_lines: Iterable[str] = ()) -> None:
         """ok/warn -> done, fail -> failed, na -> open again: the admin confirms by hand. A step
         the admin had closed keeps its status: the result is its evidence and, when it did not pass,
         the step says so (``check_since``) until the admin decides."""
