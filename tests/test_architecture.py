@@ -28,6 +28,7 @@ MAY_IMPORT = {
 }
 WINGS = {  # module name or package prefix -> wing; the longest match decides
     "tui.cli": "face", "tui.headless": "face", "tui.__main__": "face", "tui.server_choice": "face",
+    "tui.output_file": "face",
     "tui.app": "ui", "tui.screens": "ui", "tui.widgets": "ui", "tui.keys": "ui", "tui.commands": "ui",
     "tui.typeahead": "ui",
     "tui.runs": "runs", "tui.crash": "runs",  # the last resort: the app and the face both hand it a bug
@@ -103,6 +104,8 @@ def wrong_arrows(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
     wrong = []
     for module, imported in graph.items():
         wing = wing_of(module)
+        if wing is None:  # said by test_every_module_has_a_wing
+            continue
         for target in sorted(imported):
             if target.split(".")[0] in UI_LIBRARIES:
                 if wing in CORE_WINGS:
