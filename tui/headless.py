@@ -560,7 +560,7 @@ class ProgressLine:
 def _only(refs: list[Any], wanted: list[str], lang: str) -> list[Any]:
     """The checks ``--only`` names (a step id or a key per administratie); an unknown id is a usage
     error that lists the valid ones, with the closest as a did-you-mean."""
-    from tui.playbook.loader import closest
+    from tui.playbook.names import closest
 
     valid = list(dict.fromkeys(name for r in refs for name in (r.step.id, r.key)))
     unknown = [i for i in wanted if i not in valid]

@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 from tui.limits import quote
 from tui.safe_text import safe
-from tui.playbook.loader import did_you_mean, parse_toml, toml_error_parts
+from tui.playbook.loader import parse_toml, toml_error_parts
+from tui.playbook.names import did_you_mean
 from tui.playbook.model import FormField, Playbook, Step
 from tui.playbook.rules import is_empty, validate_values
 

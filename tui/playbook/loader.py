@@ -7,20 +7,20 @@ are collected before ``PlaybookError`` is raised, so an author fixes them in one
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from tui.check_names import CHECKS
-from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, QUOTE_MAX_CHARS, nesting_depth, quote
+from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, nesting_depth, quote
 from tui.playbook import textrefs
+from tui.playbook.names import did_you_mean
 from tui.playbook.model import ADMINISTRATIE_REF, FormField, Playbook, Step
 from tui.playbook.rules import RULES, InvalidValue, coerce
 from tui.safe_text import describe, first_unsafe, safe
@@ -36,26 +36,6 @@ class PlaybookError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(f"{self.path.name}: {problem}" for problem in self.problems)
-
-
-def _similarity(a: str, b: str) -> float:
-    # SequenceMatcher is not symmetric ('licnse' vs 'licentie' scores 0.57 one way, 0.71 the other)
-    return max(difflib.SequenceMatcher(None, a, b).ratio(), difflib.SequenceMatcher(None, b, a).ratio())
-
-
-def closest(name: str, known: Iterable[str]) -> str | None:
-    """The known name most like ``name``, if any is like it at all."""
-    if len(name) > QUOTE_MAX_CHARS:  # no id is this long, and comparing it would take long
-        return None
-    scored = [(_similarity(name, candidate), candidate) for candidate in known if candidate != name]
-    score, best = max(scored, default=(0.0, ""))
-    return best if score >= 0.6 else None
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest known name, or ''."""
-    best = closest(name, known)
-    return f" (did you mean '{best}'?)" if best else ""
 
 
 # --- TOML and pydantic errors --------------------------------------------------------------

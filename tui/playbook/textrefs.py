@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from tui.playbook.names import did_you_mean
 from tui.playbook.model import ADMINISTRATIE_REF, PARAM_REF, Playbook, Step
 
 SECTION_REF = "section"
@@ -25,8 +26,6 @@ _BOOL = {"nl": ("ja", "nee"), "en": ("yes", "no")}
 def problems(where: str, text: str, step: Step | None, steps: dict[str, Step], section_ids: Iterable[str]) -> list[str]:
     """Located problems of the references in ``text`` (``where`` is its path in the TOML file);
     ``step`` is the step the text belongs to (None for the playbook's own lines)."""
-    from tui.playbook.loader import did_you_mean
-
     sections = list(section_ids)
     found = []
     for match in PARAM_REF.finditer(text):
