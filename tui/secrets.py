@@ -26,12 +26,15 @@ import threading
 import traceback
 from collections.abc import Hashable, Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus
 
 MASK = "********"
 
-# the password in a URL's user part: scheme://user:PASSWORD@host (up to the last @ of the authority)
-URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#]*@")
+# the password in a URL's user part: scheme://user:PASSWORD@host. The password runs to the LAST @
+# before white space: an admin types '/', '?', '#' and '@' into a password without URL-encoding them,
+# and an HTTP stack would then read part of the password as the host or the path (issue 9 item 3).
+# A port followed by a path (host:8443/a?b=c@d) is a port, not a password.
+URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)(?!\d{1,5}[/?#])\S*@")
 
 _lock = threading.Lock()  # the event loop, workers and the saver thread all remember and scrub
 _remembered: dict[Hashable, frozenset[str]] = {}  # a slot (or the secret itself) -> its spellings
@@ -92,12 +95,9 @@ def mask_url_passwords(text: str) -> str:
 
 
 def mask_url(url: str) -> str:
-    """One URL with its password, if it has one, replaced by ``MASK``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:{MASK}@{netloc}"))
+    """One URL with its password, if it has one, replaced by ``MASK`` (read as ``URL_PASSWORD``
+    reads it, so an unencoded '/', '?', '#' or '@' in the password is masked too)."""
+    return mask_url_passwords(url)
 
 
 def scrub_text(text: str) -> str:

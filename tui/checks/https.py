@@ -84,7 +84,7 @@ def _proxy_url(value: str | None, info: ValidationInfo) -> str | None:
     if "://" not in value:
         value = "http://" + value  # admins write proxy.example.local:8080
     parts = urlsplit(value)
-    if "@" in parts.netloc:
+    if "@" in value.split("://", 1)[1]:  # also an @ that urlsplit puts in the path: never guess the host
         raise ValueError(
             _say(
                 info,
