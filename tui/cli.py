@@ -151,17 +151,18 @@ def has_terminal() -> bool:
 def launch(args: argparse.Namespace) -> int:
     from tui.state.session import StateUnavailable, default_lang, open_session
 
-    if not has_terminal():  # said before the lock is taken or Textual starts
-        print(NO_TERMINAL["en" if default_lang(args.lang) == "en" else "nl"], file=sys.stderr)
-        return EXIT_USAGE
-
-    try:
+    terminal = has_terminal()
+    try:  # bad input (server name, folder, playbook) is said first, terminal or not
         session = open_session(args.home, args.server, read_only=args.read_only, lang=args.lang,
                                playbook_path=Path(args.playbook) if args.playbook else None)
     except StateUnavailable as error:
         if args.read_only:
             raise
         raise StateUnavailable(f"{error}; to only look: koppel --read-only") from None
+    if not terminal:  # said before Textual starts; the lock is let go at once
+        session.close()
+        print(NO_TERMINAL["en" if default_lang(args.lang) == "en" else "nl"], file=sys.stderr)
+        return EXIT_USAGE
     from tui.app import KoppelApp
     from tui.checks.engine import LogFile
 
