@@ -44,14 +44,18 @@ def focused_field(app) -> str:
     return (app.focused.id or "") if app.focused is not None else ""
 
 
+async def on_the_proxy_user(pilot, app) -> None:
+    await go(pilot, app, STEP)
+    app.main_screen.detail.focus_first()
+    await settle(pilot)
+    await pilot.press("tab", "tab")
+    assert focused_field(app) == "field-proxy_gebruiker"
+
+
 async def test_a_burst_with_tab_fills_each_field_with_its_own_text(koppel_home: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await go(pilot, app, STEP)
-        app.main_screen.detail.focus_first()
-        await settle(pilot)
-        await pilot.press("tab", "tab")  # on the proxy user
-        assert focused_field(app) == "field-proxy_gebruiker"
+        await on_the_proxy_user(pilot, app)
         await burst(pilot, *"beheer", "tab", *"geheim")
         await settle(pilot)
         user = app.screen.query_one("#field-proxy_gebruiker", Input).value
@@ -63,10 +67,7 @@ async def test_a_burst_ending_in_enter_runs_with_the_user_name_it_was_given(kopp
     """The issue's case: beheer, Tab, password, Enter in one burst stored 'beheerpassword' as the user."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await go(pilot, app, STEP)
-        app.main_screen.detail.focus_first()
-        await settle(pilot)
-        await pilot.press("tab", "tab")
+        await on_the_proxy_user(pilot, app)
         await burst(pilot, *"beheer", "tab", *"password", "enter")
         await wait_until(pilot, lambda: app.session.status(STEP) not in ("todo", "running"), timeout=20)
         await settle(pilot)

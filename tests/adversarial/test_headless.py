@@ -71,13 +71,3 @@ def test_status_with_stdout_closed_is_no_internal_error(
     done = subprocess.run(["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "tui", *command],
                           capture_output=False, stderr=subprocess.PIPE, text=True, env=subprocess_env, timeout=60)
     assert done.returncode == 0 and "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
-
-
-@pytest.fixture
-def writable_again(tmp_path: Path):
-    import stat
-
-    paths: list[Path] = []
-    yield paths
-    for path in paths:
-        path.chmod(stat.S_IMODE(path.stat().st_mode) | stat.S_IWUSR | stat.S_IXUSR * path.is_dir())

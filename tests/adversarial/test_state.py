@@ -133,13 +133,3 @@ def test_foreign_lock_holder_is_not_an_unknown_user_pid_0(koppel_home: Path, sub
     assert "pid 0" not in imported.stderr and "unknown user" not in imported.stderr
     assert "no owner information" in imported.stderr
     assert done.returncode in (0, 2)  # export only reads
-
-
-@pytest.fixture
-def writable_again(tmp_path: Path):
-    import stat
-
-    paths: list[Path] = []
-    yield paths
-    for path in paths:
-        path.chmod(stat.S_IMODE(path.stat().st_mode) | stat.S_IWUSR | stat.S_IXUSR * path.is_dir())
