@@ -295,8 +295,6 @@ def url(value: Any, ctx: RuleContext) -> RuleResult:
     if valid:
         return None
     shown = "/".join(schemes)
-    if "@" in text:  # a user part, maybe with a password whose '/', '?' or '#' hid it: never quoted
-        value = "…"
     return ctx.t(
         f"'{value}' is geen geldige URL: begin met {shown}:// gevolgd door een servernaam "
         "(bijv. http://proxy.bedrijf.local:8080).",
