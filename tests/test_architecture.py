@@ -27,7 +27,7 @@ MAY_IMPORT = {
 }
 WINGS = {  # module name or package prefix -> wing; the longest match decides
     "tui.cli": "face", "tui.headless": "face", "tui.__main__": "face", "tui.server_choice": "face",
-    "tui.output_file": "face",
+    "tui.output_file": "face", "tui.console": "face",
     "tui.app": "ui", "tui.screens": "ui", "tui.widgets": "ui", "tui.keys": "ui", "tui.commands": "ui",
     "tui.typeahead": "ui",
     "tui.runs": "runs", "tui.crash": "runs",  # the last resort: the app and the face both hand it a bug

@@ -13,7 +13,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from tui import __version__, headless
+from tui import __version__, console
 from tui.state.session import open_session
 
 
@@ -363,7 +363,7 @@ def test_a_damaged_state_file_is_reported_and_the_backup_used(run, tmp_path: Pat
 
 @pytest.mark.parametrize(("console_cp", "encoding"), [(0, "utf-8"), (65001, "utf-8"), (850, "cp850"), (437, "cp437"), (1, "utf-8")])
 def test_text_in_a_windows_pipe_is_in_the_console_code_page(console_cp: int, encoding: str) -> None:
-    assert headless.pipe_encoding(console_cp) == encoding  # 0: no console (a service, CI); 1: no such code page
+    assert console.pipe_encoding(console_cp) == encoding  # 0: no console (a service, CI); 1: no such code page
 
 
 @pytest.mark.parametrize("command", [["playbook", "show", "--json"], ["playbook", "show"]])

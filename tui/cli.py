@@ -1,7 +1,7 @@
 """The face: argument parsing, exit codes, and launching the app.
 
-Headless commands live in ``tui.headless`` and never import Textual; the TUI is imported only when
-it starts. Exit codes: 0 ok, 1 problem found, 2 bad input or usage, 3 state in use.
+Headless commands live in ``tui.headless`` (their output in ``tui.console``) and never import
+Textual; the TUI is imported only when it starts. Exit codes: 0 ok, 1 problem found, 2 bad input or usage, 3 state in use.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from tui import __version__, headless
-from tui.headless import EXIT_USAGE
+from tui import __version__, console, headless
+from tui.exit_codes import EXIT_PROBLEM, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    headless.make_streams_safe()  # before anything is printed, --help included
+    console.make_streams_safe()  # before anything is printed, --help included
     args = build_parser().parse_args(argv)
     try:
         code = launch(args) if args.command is None else headless.dispatch(args)
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # every failure becomes one line, never a traceback
         if _reader_gone(error):  # `koppel status | more` and the reader quit: nothing left to say
             _silence_stdout()
-            return headless.EXIT_PROBLEM
+            return EXIT_PROBLEM
         code, message = headless.explain(error)
         print(f"koppel: {message}", file=sys.stderr)
         return code
@@ -167,7 +167,7 @@ def launch(args: argparse.Namespace) -> int:
     from tui.checks.engine import LogFile
 
     notices = list(session.store.notices) if session.store else []
-    app = KoppelApp(session=session, ascii_mode=headless.plain_console(args.ascii), lang=session.lang, notices=notices,
+    app = KoppelApp(session=session, ascii_mode=console.plain_console(args.ascii), lang=session.lang, notices=notices,
                     log_file=LogFile(session.log_path) if session.log_path else None)
     _flush_on_hangup(app)
     try:

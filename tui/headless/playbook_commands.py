@@ -1,0 +1,57 @@
+"""The headless commands on a playbook: validate a file, show one (as text or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tui.console import print_json
+from tui.exit_codes import EXIT_OK
+
+
+def playbook_validate(args: argparse.Namespace) -> int:
+    from tui.playbook.loader import load_playbook
+
+    playbook = load_playbook(Path(args.file))
+    steps = playbook.steps()
+    print(f"{args.file}: ok ({len(playbook.sections)} sections, {len(steps)} steps)")
+    return EXIT_OK
+
+
+def playbook_show(args: argparse.Namespace) -> int:
+    from tui.playbook.loader import load_builtin, load_playbook
+    from tui.state.session import default_lang
+
+    playbook = load_playbook(Path(args.playbook)) if args.playbook else load_builtin()
+    lang = default_lang(args.lang)
+    if args.json:
+        print_json(playbook_as_json(playbook, lang))
+        return EXIT_OK
+    print(f"{playbook.title.get(lang)} ({playbook.source})")
+    for number, section in enumerate(playbook.sections, 1):
+        print(f"\n{number}. {section.title.get(lang)}" + (f"  [{section.menu_path}]" if section.menu_path else ""))
+        for step in section.steps:
+            extras = [step.kind] + (["per administratie"] if step.scope == "administratie" else []) + (
+                ["optional"] if step.optional else [])
+            print(f"   - {step.title.get(lang)}  ({step.id}; {', '.join(extras)})")
+            if step.menu_path:
+                print(f"       {step.menu_path}")
+    return EXIT_OK
+
+
+def playbook_as_json(playbook: Any, lang: str) -> dict[str, Any]:
+    def step_json(step: Any) -> dict[str, Any]:
+        return {
+            "id": step.id, "title": step.title.get(lang), "kind": step.kind, "menu_path": step.menu_path,
+            "instructions": [i.text.get(lang) + (f"\n{i.result.get(lang)}" if i.result else "") for i in step.instructions],
+            "warnings": [{"kind": w.kind, "label": w.label(lang), "text": w.text.get(lang)} for w in step.warnings],
+            "requires": list(step.requires), "scope": step.scope, "optional": step.optional,
+            "check": step.check.name if step.check else None,
+            "fields": [{"id": f.id, "label": f.label.get(lang), "type": f.type, "required": f.required,
+                        "choices": f.choices, "rules": [r.name for r in f.rules]} for f in step.fields],
+        }
+
+    return {"id": playbook.id, "title": playbook.title.get(lang), "source": playbook.source, "lang": lang,
+            "sections": [{"id": s.id, "title": s.title.get(lang), "menu_path": s.menu_path,
+                          "steps": [step_json(step) for step in s.steps]} for s in playbook.sections]}
