@@ -110,8 +110,9 @@ async def test_run_all_checks_runs_unblocked_checks_side_by_side(flood) -> None:
         assert set(runs) == free and STEP in free and len(free) > 1
         assert all(session.ref(k).step.kind == "check" for k in runs)
         assert all(run.active for run in runs.values())
-        await settle(pilot)  # the screen's notify reaches the app a message later
-        assert any(f"{len(free)} controles gestart" in m for m in messages(app)), (len(free), messages(app))
+        # the screen's notify reaches the app some messages later (many under load)
+        started = f"{len(free)} controles gestart"
+        await wait_until(pilot, lambda: any(started in m for m in messages(app)), timeout=30)
         await wait_until(pilot, lambda: not any(run.active for run in runs.values()), timeout=15)
         assert session.status(STEP) == "done"
         assert all(session.status(k) in ("done", "failed", "todo") for k in runs)
