@@ -23,7 +23,7 @@ from tui.playbook.answers import import_answers, toml_string
 from tui.playbook.loader import PlaybookError, builtin_playbook_path, load_builtin, load_playbook, parse_toml
 from tui.safe_text import first_unsafe, safe
 from tui.state.migration import Unusable, decode
-from tui.state.model import ServerState
+from tui.state.model import SCHEMA_VERSION, ServerState
 from tui.state.paths import MAX_SERVER_NAME, BadServerName, safe_server_name
 
 settings.register_profile("koppel", max_examples=60, deadline=None,
@@ -161,7 +161,7 @@ def test_state_round_trips_through_its_file_form(cursor: str, answers: dict[str,
     state = ServerState(server="srv", cursor=cursor)
     state.step("wizard.beheerder").answers.update(answers)
     again, version = decode(state.model_dump_json(indent=2).encode())
-    assert again == state and version == 1
+    assert again == state and version == SCHEMA_VERSION
 
 
 # --- licence text, and the safe-text filter itself -----------------------------------------------

@@ -1,5 +1,9 @@
 """A hand-over report of one server's checklist: Markdown for people, JSON for tools.
 
+The Markdown speaks the admin's language: the fields' labels, values as a person reads them (ja/nee,
+"—" for nothing), one word per status (tui.text.status_word) and the count everything shows
+(tui.state.counts). The JSON keeps the ids and raw values, for tools.
+
 Plain Python (no Textual). Answers come from the state, which never holds secrets; the session's
 scrub() masks anything typed this session as well, and a password in an address (a state from before
 koppel refused those).
@@ -11,61 +15,76 @@ from datetime import datetime
 from typing import Any
 
 from tui.state.model import now
-from tui.state.session import Session
-
-STATUS_WORDS = {
-    "nl": {"todo": "te doen", "running": "bezig", "done": "gereed", "failed": "mislukt",
-           "skipped": "overgeslagen", "interrupted": "onderbroken", "blocked": "geblokkeerd"},
-    "en": {"todo": "to do", "running": "running", "done": "done", "failed": "failed",
-           "skipped": "skipped", "interrupted": "interrupted", "blocked": "blocked"},
-}
+from tui.state.session import Session, StepRef
+from tui.text import answer_text, status_word, t
 
 
 def report_data(session: Session, at: datetime | None = None) -> dict[str, Any]:
-    done, total = session.progress()
     steps = []
     for ref in session.refs():
         entry = session.step_state(ref.key)
         steps.append({
             "id": ref.key, "section": ref.section.title.get(session.lang), "title": ref.title(session.lang),
-            "menu_path": ref.step.menu_path, "status": session.status(ref.key),
+            "menu_path": ref.step.menu_path, "status": session.status(ref.key), "check_since": entry.check_since,
             "updated_at": entry.updated_at.isoformat() if entry.updated_at else None, "by": entry.by,
             "answers": entry.answers, "note": entry.note, "skip_reason": entry.skip_reason,
             "result": entry.result.model_dump(mode="json", exclude={"evidence"}) if entry.result else None,
         })
     return session.scrub_value({
         "server": session.state.server, "playbook": session.playbook.id, "source": session.playbook.source,
-        "generated_at": (at or now()).isoformat(), "done": done, "total": total,
+        "generated_at": (at or now()).isoformat(), **session.count().as_json(),
         "administraties": session.state.administraties, "steps": steps})
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ")
+
+
+def _answer_lines(ref: StepRef, answers: dict[str, Any], lang: str) -> list[str]:
+    """Each field of the step by its label, in the playbook's order, with its answer as a person
+    reads it ("—" when empty); answers of fields the playbook no longer has come last, by name."""
+    empty = t("value.empty", lang)
+    fields = [f for f in ref.step.fields if not f.secret]  # a secret is never stored, so never shown
+    lines = [f"  - {f.label.get(lang)}: {answer_text(answers.get(f.id), lang) or empty}" for f in fields]
+    known = {f.id for f in ref.step.fields}
+    lines += [f"  - {name}: {answer_text(value, lang) or empty}" for name, value in answers.items() if name not in known]
+    return lines
 
 
 def report_markdown(session: Session, at: datetime | None = None) -> str:
     data = report_data(session, at)
     lang = session.lang
-    words = STATUS_WORDS["en" if lang == "en" else "nl"]
-    heading = "Hand-over report" if lang == "en" else "Overdrachtsrapport"
-    lines = [f"# {heading}: {data['server']}", "",
-             f"{session.playbook.title.get(lang)} ({data['source']}): **{data['done']}/{data['total']}**",
-             f"{'Generated' if lang == 'en' else 'Gemaakt'}: {data['generated_at'][:16].replace('T', ' ')} UTC", ""]
+    count = session.count()
+    lines = [f"# {t('report.title', lang)}: {data['server']}", "",
+             f"{session.playbook.title.get(lang)} ({data['source']}): **{count.ratio} {status_word('done', lang)}**"
+             + (f" ({count.details(lang)})" if count.details(lang) else ""),
+             f"{t('report.generated', lang)}: {_when(data['generated_at'])} UTC"]
+    if data["administraties"]:
+        lines.append(f"{t('report.administraties', lang)}: {', '.join(data['administraties'])}")
+    lines.append("")
     section = None
-    for step in data["steps"]:
+    for ref, step in zip(session.refs(), data["steps"]):
         if step["section"] != section:
             section = step["section"]
-            lines += [f"## {section}", ""]
-        lines.append(f"- **{step['title']}**: {words.get(step['status'], step['status'])}"
-                     + (f" ({step['by']}, {step['updated_at'][:16].replace('T', ' ')})" if step["updated_at"] else ""))
+            lines += ([""] if lines[-1] else []) + [f"## {section}", ""]
+        said = status_word(step["status"], lang)
+        if step["check_since"]:
+            said += "; " + t("status.check_since", lang, result=t("result." + step["check_since"], lang).lower())
+        stamp = f" ({t('report.by', lang, by=step['by'])}, {_when(step['updated_at'])})" if step["by"] and step["updated_at"] \
+            else f" ({_when(step['updated_at'])})" if step["updated_at"] else ""
+        lines.append(f"- **{step['title']}**: {said}{stamp}")
         if step["menu_path"]:
             lines.append(f"  - `{step['menu_path']}`")
-        for key, value in step["answers"].items():
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            lines.append(f"  - {key}: {shown}")
+        if step["answers"]:
+            lines += _answer_lines(ref, step["answers"], lang)
         if step["note"]:
-            lines.append(f"  - {'note' if lang == 'en' else 'notitie'}: {step['note']}")
+            lines.append(f"  - {t('detail.note', lang)}: {step['note']}")
         if step["skip_reason"]:
-            lines.append(f"  - {'reason' if lang == 'en' else 'reden'}: {step['skip_reason']}")
+            lines.append(f"  - {t('report.reason', lang)}: {step['skip_reason']}")
         if step["result"]:
             result = step["result"]
-            lines.append(f"  - {result['status']}: {result['message']}")
+            verdict = t("result." + result["status"], lang)
+            lines.append(f"  - {t('detail.last_result', lang)}: {verdict}" + (f": {result['message']}" if result["message"] else ""))
             if result["hint"] and result["status"] != "ok":
-                lines.append(f"  - {'hint' if lang == 'en' else 'tip'}: {result['hint']}")
+                lines.append(f"  - {t('report.hint', lang)}: {result['hint']}")
     return session.scrub("\n".join(lines) + "\n")

@@ -15,12 +15,12 @@ from typing import Any, Iterable
 
 from tui.playbook.names import did_you_mean
 from tui.playbook.model import ADMINISTRATIE_REF, PARAM_REF, Playbook, Step
+from tui.text import answer_text
 
 SECTION_REF = "section"
 
 _UNANSWERED = {"nl": "nog niet ingevuld", "en": "not filled in yet"}
 _NEXT = {"nl": "volgende", "en": "next"}
-_BOOL = {"nl": ("ja", "nee"), "en": ("yes", "no")}
 
 
 def problems(where: str, text: str, step: Step | None, steps: dict[str, Step], section_ids: Iterable[str]) -> list[str]:
@@ -101,7 +101,7 @@ def _answer(session: Any, step_id: str, field_id: str, lang: str, administratie:
     step = session.playbook.step(step_id)
 
     def one(key: str) -> str:
-        shown = _shown(session.state.peek(key).answers.get(field_id), lang)
+        shown = answer_text(session.state.peek(key).answers.get(field_id), lang)
         left, right = ("<", ">") if ascii_mode else ("‹", "›")
         return shown or f"{left}{step.field(field_id).label.get(lang)}: {_UNANSWERED[_lang(lang)]}{right}"
 
@@ -110,15 +110,6 @@ def _answer(session: Any, step_id: str, field_id: str, lang: str, administratie:
     if administratie:  # a scoped step reads its own administratie's answer
         return one(f"{step_id}@{administratie}")
     return "; ".join(f"{name}: {one(f'{step_id}@{name}')}" for name in session.state.administraties)
-
-
-def _shown(value: Any, lang: str) -> str:
-    """An answer as a person reads it: ja/nee, a list joined, nothing for empty."""
-    if isinstance(value, bool):
-        return _BOOL[_lang(lang)][0 if value else 1]
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    return "" if value is None else str(value)
 
 
 def _lang(lang: str) -> str:

@@ -43,7 +43,28 @@ def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1}
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 (koppel 0.1.0) recorded a check step the admin closed by hand after its check failed
+    or could not run as plain "done": that is "confirmed" now, so it is never shown as a passed
+    check. A done step whose check failed *since* (``check_since`` set) stays done and flagged."""
+    new = dict(data)
+    steps = new.get("steps")
+    if isinstance(steps, dict):
+        new["steps"] = {key: _confirmed_by_hand(entry) for key, entry in steps.items()}
+    new["schema_version"] = 2
+    return new
+
+
+def _confirmed_by_hand(entry: Any) -> Any:
+    if not isinstance(entry, dict) or entry.get("status") != "done" or entry.get("check_since") is not None:
+        return entry
+    result = entry.get("result")
+    if isinstance(result, dict) and result.get("status") in ("fail", "na"):
+        return {**entry, "status": "confirmed"}
+    return entry
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

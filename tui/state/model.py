@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # confirmed: closed by the admin's hand although the check failed, could not run here or never ran
 StepStatus = Literal["todo", "running", "done", "confirmed", "failed", "skipped", "interrupted"]

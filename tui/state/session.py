@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 from tui import __version__
 from tui.secrets import remember, scrub_text, scrub_value
 from tui.playbook.model import Playbook, Section, Step
+from tui.state.counts import CLOSED, UNSEEN, Tally, tally
 from tui.state.model import LOG_TAIL_LINES, ServerState, StepResult, StepState, now
 
 if TYPE_CHECKING:
     from tui.playbook.rules import Finding
     from tui.state.store import StateStore
 
-CLOSED = ("done", "confirmed", "skipped")
 PASSED = ("ok", "warn")  # results that make a check step done
 DONE = ("done", "confirmed")  # done by a passing check / a form / the admin's hand: reopen undoes it
 NOTE_DRAFT = "note"  # a manual step's half-typed note travels as its draft
@@ -225,13 +225,22 @@ class Session:
             return stored
         return "blocked" if self.blockers(key) else stored
 
+    def count(self, refs: Iterable[StepRef] | None = None) -> Tally:
+        """How far the checklist (or ``refs`` of it) is: the one count everything shows (tui.state.counts)."""
+        steps = self.state.steps
+        return tally(steps.get(r.key, UNSEEN) for r in (self.refs() if refs is None else refs))
+
+    def section_count(self, section_id: str) -> Tally:
+        self.refs()
+        return self.count(self._by_section.get(section_id, ()))
+
     def progress(self, refs: Iterable[StepRef] | None = None) -> tuple[int, int]:
-        refs = list(self.refs() if refs is None else refs)
-        return sum(self.state.peek(r.key).status in CLOSED for r in refs), len(refs)
+        count = self.count(refs)
+        return count.done, count.total
 
     def section_progress(self, section_id: str) -> tuple[int, int]:
-        self.refs()
-        return self.progress(self._by_section.get(section_id, ()))
+        count = self.section_count(section_id)
+        return count.done, count.total
 
     def next_open(self, from_key: str | None = None, backwards: bool = False) -> str | None:
         """The next step still to do (unblocked first), going round the list once: one pass that

@@ -6,10 +6,12 @@ Playbook texts come from the playbook (``Text.get(lang)``); AccountView menu pat
 
 from __future__ import annotations
 
+from typing import Any
+
 from tui.marks import mark
 from tui.text import en, nl
 
-__all__ = ["LANGS", "STATUSES", "mark", "status_word", "t"]
+__all__ = ["LANGS", "STATUSES", "answer_text", "mark", "status_word", "t"]
 
 # the order the help lists them in; "blocked" is derived, never stored
 STATUSES = ("todo", "running", "done", "confirmed", "failed", "skipped", "interrupted", "blocked")
@@ -25,3 +27,12 @@ def t(key: str, lang: str, **values: object) -> str:
 def status_word(status: str, lang: str) -> str:
     """One word per status everywhere: the app, ``koppel status`` and the report."""
     return t(f"status.{status}", lang)
+
+
+def answer_text(value: Any, lang: str) -> str:
+    """An answer as a person reads it: ja/nee (yes/no), a list joined with commas, "" for nothing."""
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no", lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(answer_text(item, lang) for item in value)
+    return "" if value is None else str(value)

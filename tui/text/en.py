@@ -129,4 +129,16 @@ TEXT: dict[str, str] = {
     "check.did_you_mean": " (did you mean '{name}'?)",
     "check.not_recorded": "{why}; results are not recorded",
     "import.done": "{n} steps pre-filled for {name}",
+    # values and counts as a person reads them (the report, koppel status)
+    "value.yes": "yes",
+    "value.no": "no",
+    "value.empty": "—",
+    "count.flagged": "{n} with a check since that did not pass",
+    # the hand-over report
+    "report.title": "Hand-over report",
+    "report.generated": "Generated",
+    "report.administraties": "Administraties",
+    "report.by": "by {by}",
+    "report.reason": "Reason",
+    "report.hint": "Hint",
 }

@@ -130,4 +130,16 @@ TEXT: dict[str, str] = {
     "check.did_you_mean": " (bedoelt u '{name}'?)",
     "check.not_recorded": "{why}; de resultaten worden niet vastgelegd",
     "import.done": "{n} stappen vooraf ingevuld voor {name}",
+    # values and counts as a person reads them (the report, koppel status)
+    "value.yes": "ja",
+    "value.no": "nee",
+    "value.empty": "—",
+    "count.flagged": "{n} met een controle sindsdien die niet slaagde",
+    # the hand-over report
+    "report.title": "Overdrachtsrapport",
+    "report.generated": "Gemaakt",
+    "report.administraties": "Administraties",
+    "report.by": "door {by}",
+    "report.reason": "Reden",
+    "report.hint": "Tip",
 }
