@@ -23,6 +23,7 @@ from tui.screens.saves import SaveWatch
 from tui.screens.step_actions import StepActions
 from tui.screens.step_forms import FormHandlers
 from tui.state.session import SessionError
+from tui.state.verdicts import verdicts
 from tui.text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
@@ -73,7 +74,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header").data_bind(MainScreen.lang, MainScreen.ascii_mode, MainScreen.unsaved)
         with Horizontal(id="body"):
-            yield ChecklistTree(self.session, ascii_mode=self.ascii_mode, id="tree")
+            yield ChecklistTree(self.session.playbook, lang=self.lang, ascii_mode=self.ascii_mode, id="tree")
             detail = StepDetail(self.session, ascii_mode=self.ascii_mode, id="detail")
             detail.runs = self.runs
             yield detail
@@ -89,7 +90,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
 
     def on_mount(self) -> None:
         self.tree.border_title = "Checklist"
-        self.tree.rebuild()
+        self.tree.show(verdicts(self.session))
         self.update_header()
         start = self.session.state.cursor
         if start and self.session.has(start):
@@ -106,7 +107,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
     def _follow_lang(self, lang: str) -> None:
         self.lang = lang
         install(self, "main", lang)
-        install(self.tree, "tree", lang)
+        self.tree.lang = lang
         self.refresh_all()
 
     def _follow_ascii(self, ascii_mode: bool) -> None:
@@ -145,7 +146,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self.step_changed()  # the detail's border title too: "Vooraf" becomes "Before you start"
 
     def step_changed(self) -> None:
-        self.tree.refresh_statuses()
+        self.tree.show(verdicts(self.session))
         if self.key is not None:
             self._title_detail(self.key)
         self.detail.refresh_view()

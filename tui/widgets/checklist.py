@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
+from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.state.session import CLOSED
+from tui.state.session import CLOSED, StepRef
+from tui.state.verdicts import Verdicts
 from tui.text import mark, t
 from tui.widgets.keyed import bindings, install
 
 if TYPE_CHECKING:
-    from tui.state.session import Session
+    from tui.playbook.model import Playbook
 
 ASCII_LINES = {name: ("  ", "| ", "`-", "|-") for name in ("default", "bold", "double")}
 
@@ -32,7 +34,7 @@ class NodeInfo:
 
 
 class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
-    """Reads statuses from the session at render time; the screen calls ``refresh_statuses``."""
+    """Shows the verdicts the screen hands down (``show``); it never holds the session."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("tree")
 
@@ -57,50 +59,60 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
     }
     """
 
-    def __init__(self, session: Session, *, ascii_mode: bool = False, id: str | None = None) -> None:
+    lang: var[str] = var("nl", init=False)
+
+    def __init__(self, playbook: Playbook, *, lang: str = "nl", ascii_mode: bool = False, id: str | None = None) -> None:
         super().__init__("checklist", id=id)
-        install(self, "tree", session.lang)
-        self.session = session
+        self.set_reactive(ChecklistTree.lang, lang)
+        install(self, "tree", lang)
+        self.playbook = playbook
+        self.verdicts = Verdicts()
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
         self._key_nodes: dict[str, TreeNode[NodeInfo]] = {}
-        self._shape: list[str] = []
+        self._refs: dict[str, StepRef] = {}
+        self._shape: tuple[str, ...] | None = None
         self.set_ascii(ascii_mode)
 
+    def watch_lang(self, lang: str) -> None:
+        install(self, "tree", lang)
+        self._invalidate()
+
     # -- building -------------------------------------------------------------------------
-    def rebuild(self) -> None:
-        """(Re)create the nodes from the session's step list, keeping the cursor's step."""
+    def show(self, verdicts: Verdicts) -> None:
+        """The session as it is now: the nodes are made again only when the step list changed
+        (administraties added or removed), else the lines are redrawn."""
+        self.verdicts = verdicts
+        if verdicts.shape != self._shape:
+            self._rebuild()
+        else:
+            self._invalidate()
+
+    def _rebuild(self) -> None:
+        """(Re)create the nodes from the step list, keeping the cursor's step: one pass over the steps."""
         current = self.current_key()
         collapsed = {n.data.section_id for n in self.root.children if n.data and not n.is_expanded}
         self.clear()
         self._key_nodes.clear()
-        refs = self.session.refs()
+        refs = self.verdicts.refs
+        self._refs = {ref.key: ref for ref in refs}
+        by_step: dict[str, list[StepRef]] = {}
+        for ref in refs:
+            by_step.setdefault(ref.step.id, []).append(ref)
         self.root.add_leaf("", NodeInfo("", overview=True))
-        for section in self.session.playbook.sections:
+        for section in self.playbook.sections:
             section_node = self.root.add("", NodeInfo(section.id), expand=section.id not in collapsed)
             for step in section.steps:
-                step_refs = [r for r in refs if r.step.id == step.id]
+                step_refs = by_step.get(step.id, [])
+                parent = section_node
                 if any(r.administratie for r in step_refs):
-                    group = section_node.add("", NodeInfo(section.id, step_id=step.id), expand=True)
-                    for ref in step_refs:
-                        self._key_nodes[ref.key] = group.add_leaf("", NodeInfo(section.id, key=ref.key))
-                else:
-                    for ref in step_refs:
-                        self._key_nodes[ref.key] = section_node.add_leaf("", NodeInfo(section.id, key=ref.key))
-        self._shape = [r.key for r in refs]
+                    parent = section_node.add("", NodeInfo(section.id, step_id=step.id), expand=True)
+                for ref in step_refs:
+                    self._key_nodes[ref.key] = parent.add_leaf("", NodeInfo(section.id, key=ref.key))
+        self._shape = self.verdicts.shape
         if current:
             self.select_key(current)
-
-    def shape_changed(self) -> bool:
-        """True when the step list changed (administraties added or removed)."""
-        return [r.key for r in self.session.refs()] != self._shape
-
-    def refresh_statuses(self) -> None:
-        if self.shape_changed():
-            self.rebuild()
-        else:
-            self._invalidate()
 
     def set_ascii(self, ascii_mode: bool) -> None:
         self.ascii_mode = ascii_mode
@@ -152,7 +164,7 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         return self.get_component_rich_style(f"checklist--{name}", partial=True)
 
     def _group_status(self, keys: list[str]) -> str:
-        statuses = [self.session.status(k) for k in keys]
+        statuses = [self.verdicts.status(k) for k in keys]
         for wanted in ("running", "failed", "interrupted"):
             if wanted in statuses:
                 return wanted
@@ -162,15 +174,15 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
 
     def render_label(self, node: TreeNode[NodeInfo], base_style: Style, style: Style) -> Text:
         info = node.data
-        lang = self.session.lang
+        lang, verdicts = self.lang, self.verdicts
         if info is None:
             return Text("")
         if info.overview:
             label = Text.assemble(("= " if self.ascii_mode else "≡ ", base_style),
                                   (t("overview.title", lang), self._style("section")))
         elif info.key is None and info.step_id is None:  # a section
-            section = self.session.playbook.section(info.section_id)
-            done, total = self.session.section_progress(section.id)
+            section = self.playbook.section(info.section_id)
+            done, total = verdicts.section(section.id)
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             label = Text.assemble(
                 (icon, base_style), (section.label(lang), self._style("section")),
@@ -178,19 +190,19 @@ class ChecklistTree(Tree[NodeInfo], inherit_bindings=False):
         elif info.key is None:  # a group of per-administratie steps
             keys = [child.data.key for child in node.children if child.data and child.data.key]
             status = self._group_status(keys)
-            done = sum(self.session.status(k) in CLOSED for k in keys)
-            step = self.session.playbook.step(info.step_id or "")
+            done = sum(verdicts.status(k) in CLOSED for k in keys)
+            step = self.playbook.step(info.step_id or "")
             label = Text.assemble(
                 (mark(status, self.ascii_mode) + " ", self._style(status)),
                 (step.label(lang) if step else "", self._style(status) if status != "todo" else Style()),
                 (f" {done}/{len(keys)}", self._style("count")))
         else:
-            status = self.session.status(info.key)
-            ref = self.session.ref(info.key)
+            status = verdicts.status(info.key)
+            ref = self._refs[info.key]
             in_group = bool(ref.administratie and node.parent and node.parent.data and node.parent.data.step_id)
             title = ref.administratie if in_group else ref.step.label(lang) + (
                 f" ({ref.administratie})" if ref.administratie else "")
-            flagged = self.session.step_state(info.key).check_since is not None
+            flagged = info.key in verdicts.flagged
             label = Text.assemble(
                 (mark(status, self.ascii_mode) + " ", self._style(status)),
                 (title or "", self._style(status) if status != "todo" else Style()),

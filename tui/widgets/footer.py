@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -43,11 +44,21 @@ def fitting(keys: list[FooterKey], room: int, rank: dict[str, int]) -> list[Foot
 
 
 class KoppelFooter(Footer):
+    """Recomposed only when what it shows changed: the screen refreshes its bindings after every
+    key and step change, mostly to the same keys (each recompose mounts a dozen widgets)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(compact=True, id=id)
         self._width = 0
+        self._pending = False
+        self._shown: list[tuple[object, ...]] | None = None  # what the mounted keys show
+        self._next: list[Widget] = []  # made to compare with what is shown, mounted when it differs
 
     def compose(self) -> ComposeResult:
+        widgets, self._next = self._next or self._fitted(), []
+        yield from widgets
+
+    def _fitted(self) -> list[Widget]:
         keys: list[FooterKey] = []
         palette: list[Widget] = []
         for widget in super().compose():
@@ -59,11 +70,35 @@ class KoppelFooter(Footer):
                 palette.append(widget)
         room = (self.size.width or self.app.size.width) - sum(
             palette_width(w) for w in palette if isinstance(w, FooterKey))
-        yield from fitting(keys, room, footer_rank())
-        yield from palette
+        return [*fitting(keys, room, footer_rank()), *palette]
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Many refreshes before the next frame are one look at the bindings."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._update)
+
+    async def _update(self) -> None:
+        self._pending = False
+        if not self.is_attached:
+            return
+        widgets = self._fitted()
+        shown = [shows(widget) for widget in widgets]
+        if shown != self._shown:
+            self._shown, self._next = shown, widgets
+            await self.recompose()
 
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._width:
             self._width = event.size.width
             if self._bindings_ready:
-                self.call_after_refresh(self.recompose)
+                self.bindings_changed(self.screen)
+
+
+def shows(widget: Widget) -> tuple[object, ...]:
+    """What a footer widget puts on screen (and does when clicked)."""
+    if isinstance(widget, FooterKey):
+        return (widget.key, widget.key_display, widget.description, widget.action, widget.classes,
+                str(widget.tooltip or ""))
+    return (widget,)  # a binding group (koppel has none): never taken for the same
