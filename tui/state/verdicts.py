@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tui.state.session import CLOSED, StepRef
+from tui.state.session import StepRef
 
 if TYPE_CHECKING:
     from tui.state.session import Session
@@ -31,16 +31,10 @@ class Verdicts:
     def section(self, section_id: str) -> tuple[int, int]:
         return self.sections.get(section_id, (0, 0))
 
-    def progress(self) -> tuple[int, int]:
-        return sum(s in CLOSED for s in self.statuses.values()), len(self.statuses)
-
 
 def verdicts(session: Session) -> Verdicts:
     refs = tuple(session.refs())
     statuses = {ref.key: session.status(ref.key) for ref in refs}
     flagged = frozenset(ref.key for ref in refs if session.step_state(ref.key).check_since is not None)
-    sections: dict[str, tuple[int, int]] = {}
-    for ref in refs:
-        done, total = sections.get(ref.section.id, (0, 0))
-        sections[ref.section.id] = (done + (session.step_state(ref.key).status in CLOSED), total + 1)
+    sections = {section.id: session.section_progress(section.id) for section in session.playbook.sections}
     return Verdicts(refs, statuses, flagged, sections)
