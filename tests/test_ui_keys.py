@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Button
 
 from tests.pdfs import licence_pdf
-from tests.ui_helpers import footer_keys, go, make_app, messages, screen_lines, settle
+from tests.ui_helpers import footer_keys, go, make_app, messages, said, screen_lines, settle
 from tui.screens.main import MainScreen
 
 
@@ -31,7 +31,7 @@ async def test_c_on_the_wizard_licence_step_copies_the_licence_text_from_the_pdf
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert "Licentienummer: TEST-0000-1111" in app.clipboard and "AutoReport-koppeling" in app.clipboard
-        assert any(m.startswith("Licentietekst gekopieerd") for m in messages(app)), messages(app)
+        assert said(app).startswith("Licentietekst gekopieerd"), said(app)
         # copying records nothing: the licence text is never stored
         assert session.status("vooraf.licentie") == "blocked" and session.step_state("vooraf.licentie").result is None
         session.flush()

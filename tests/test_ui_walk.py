@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from tests.ui_helpers import BOOL_NL, current_key, fill_focused_form, go, make_app, messages, settle
+from tests.ui_helpers import BOOL_NL, current_key, fill_focused_form, go, make_app, messages, said, settle
 from tui.state.session import Session
 from tui.widgets.step_form import StepForm
 
@@ -174,4 +174,4 @@ async def test_walk_part_3_to_the_end_then_reopen_a_draft_and_resume() -> None:
         assert resumed.session.status("wizard.welkom") == "todo"
         assert resumed.session.status("wizard.beheerder") == "done"
         assert resumed.session.status("onderneming.aanmaken@Demo BV") == "done"
-        assert any(m.startswith("Welkom terug") for m in messages(resumed))
+        assert said(resumed).startswith("Welkom terug")

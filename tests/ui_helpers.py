@@ -66,6 +66,13 @@ def messages(app: KoppelApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+def said(app: KoppelApp) -> str:
+    """What the status line (the header) says now: koppel's last word, until the next key."""
+    main = app.main_screen
+    assert main is not None
+    return main.said
+
+
 def screen_lines(app: KoppelApp) -> list[str]:
     """The characters on the terminal, line by line, as the admin sees them."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.events import Event, Resize
+from textual.events import Event, Key, Resize
 from textual.reactive import var
 from textual.scrollbar import ScrollBar
 from textual.worker import Worker, WorkerState
@@ -21,7 +21,7 @@ from tui.screens.help import HelpScreen, context_help
 from tui.screens.main import MainScreen
 from tui.screens.too_small import fit
 from tui.secrets import scrub_text
-from tui.state.session import SessionError
+from tui.state.session import SessionError, humanize_ago
 from tui.typeahead import KeyGate, KeyHandled
 from tui.text import t
 from tui.widgets.keyed import bindings, install
@@ -62,6 +62,8 @@ class KoppelApp(App[None]):
         self.set_class(ascii_mode, "-ascii")
 
     async def on_event(self, event: Event) -> None:
+        if isinstance(event, Key) and self.main_screen is not None:
+            self.main_screen.said = ""  # the status line's message lasts until the next key
         if not await self.keys.take(event):
             await super().on_event(event)
 
@@ -71,16 +73,30 @@ class KoppelApp(App[None]):
     # -- start, size, stop ----------------------------------------------------------------
     def on_mount(self) -> None:
         install(self, "app", self.lang)
-        self.push_screen(MainScreen(self.lang, self.ascii_mode))
-        welcome = self.session.welcome_back()
-        if welcome is not None:
-            self.notify(welcome.message(self.lang, at=self.clock()), timeout=8)
+        self.push_screen(MainScreen(self.lang, self.ascii_mode, greeting=self._greeting()))
         if self.session.interrupted:
             self.notify(t("msg.interrupted", self.lang, n=len(self.session.interrupted)),
                         severity="warning", timeout=10)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=12)
         self.call_after_refresh(fit, self, self.size.width, self.size.height)
+
+    def _greeting(self) -> str:
+        """"Welkom terug" for the status line: when and by whom (the header shows the progress)."""
+        welcome = self.session.welcome_back()
+        if welcome is None:
+            return ""
+        ago = humanize_ago(self.clock() - welcome.last_at, self.lang)
+        if welcome.last_by:
+            return t("msg.welcome_by", self.lang, ago=ago, by=welcome.last_by)
+        return t("msg.welcome", self.lang, ago=ago)
+
+    def _say(self, text: str) -> None:
+        main = self.main_screen
+        if main is not None:
+            main.say(text)
+        else:
+            self.notify(text, timeout=3)
 
     def on_resize(self, event: Resize) -> None:
         fit(self, event.size.width, event.size.height)
@@ -149,7 +165,7 @@ class KoppelApp(App[None]):
         except SessionError as error:
             self._save_failed(error)
             return
-        self.notify(t("msg.quit_hint", self.lang), timeout=4)
+        self._say(t("msg.quit_hint", self.lang))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -162,11 +178,11 @@ class KoppelApp(App[None]):
     def watch_lang(self, lang: str) -> None:
         self.session.set_lang(lang)  # remembered for the next start
         install(self, "app", lang)
-        self.notify(t("msg.lang", lang), timeout=2)
+        self._say(t("msg.lang", lang))
 
     def watch_ascii_mode(self, ascii_mode: bool) -> None:
         self.set_class(ascii_mode, "-ascii")
-        self.notify(t("msg.ascii_on" if ascii_mode else "msg.ascii_off", self.lang), timeout=2)
+        self._say(t("msg.ascii_on" if ascii_mode else "msg.ascii_off", self.lang))
 
     def action_switch_lang(self) -> None:
         self.lang = "en" if self.lang == "nl" else "nl"

@@ -46,9 +46,11 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
     lang: var[str] = var("nl", init=False)
     ascii_mode: var[bool] = var(False, init=False)
     unsaved: var[bool] = var(False, init=False)  # a save failed: what is on screen is not on disk
+    said: var[str] = var("", init=False)  # the status line (the header): shown until the next key
 
-    def __init__(self, lang: str = "nl", ascii_mode: bool = False) -> None:
+    def __init__(self, lang: str = "nl", ascii_mode: bool = False, greeting: str = "") -> None:
         super().__init__()
+        self.greeting = greeting  # "Welkom terug ...": said once the screen is there
         install(self, "main", lang)
         self.set_reactive(MainScreen.lang, lang)
         self.set_reactive(MainScreen.ascii_mode, ascii_mode)
@@ -72,7 +74,8 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         return self.app.session
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(id="header").data_bind(MainScreen.lang, MainScreen.ascii_mode, MainScreen.unsaved)
+        yield StatusHeader(id="header").data_bind(MainScreen.lang, MainScreen.ascii_mode, MainScreen.unsaved,
+                                                  message=MainScreen.said)
         with Horizontal(id="body"):
             yield ChecklistTree(self.session.playbook, lang=self.lang, ascii_mode=self.ascii_mode, id="tree")
             detail = StepDetail(self.session, ascii_mode=self.ascii_mode, id="detail")
@@ -92,6 +95,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self.tree.border_title = "Checklist"
         self.tree.show(verdicts(self.session))
         self.update_header()
+        self.say(self.greeting)
         start = self.session.state.cursor
         if start and self.session.has(start):
             self.goto(start)
@@ -138,6 +142,11 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         header.playbook = self.session.playbook.source or self.session.playbook.id
         header.done, header.total = self.session.progress()
         header.read_only = self.session.read_only
+
+    def say(self, text: str) -> None:
+        """A message on the status line, where it hides nothing; the next key takes it away
+        (KoppelApp.on_event). Warnings and errors stay notifications: they must be seen."""
+        self.said = text
 
     def refresh_all(self) -> None:
         """After a change of language or ASCII mode: redraw everything from the session."""
@@ -247,8 +256,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         assert result is not None
         if copied:
             what = t(COPIED_WHAT.get(check.name, "copy.text"), self.lang)
-            self.notify(t("msg.copied_by_check", self.lang, what=what, n=len(copied[-1])),
-                        title=t("msg.copied", self.lang), timeout=4)
+            self.say(t("msg.copied_by_check", self.lang, what=what, n=len(copied[-1])))
         elif result.status == "fail":
             self.notify("\n".join(filter(None, (result.message, result.hint))), severity="error", timeout=10)
         else:
@@ -306,8 +314,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
 
     def action_run_all(self) -> None:
         started = self.run_all_checks()
-        self.notify(t("msg.run_all", self.lang, n=started) if started else t("msg.run_all_none", self.lang),
-                    timeout=3)
+        self.say(t("msg.run_all", self.lang, n=started) if started else t("msg.run_all_none", self.lang))
 
     def run_all_checks(self) -> int:
         """Every check (not action) that waits for nothing runs now, side by side; their

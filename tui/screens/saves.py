@@ -58,4 +58,4 @@ class SaveWatch:
         if self._unsaved is not None:
             self._unsaved = None
             self.unsaved = False
-            self.notify(t("msg.saved_again", self.lang), timeout=4)
+            self.say(t("msg.saved_again", self.lang))

@@ -100,8 +100,8 @@ class StepActions:
 
     def _confirm(self, key: str, note: str) -> None:
         if self._guard(self.session.confirm, key, note):
-            self.notify(t("msg.saved", self.lang), timeout=2)
             self._completed(key)
+            self.say(t("msg.saved", self.lang))
 
     def action_reopen(self) -> None:
         key = self._at()
@@ -149,13 +149,13 @@ class StepActions:
             return
         self.app.copy_to_clipboard(text)
         preview = text if len(text) <= 60 else text[:57] + "..."
-        self.notify(preview, title=t("msg.copied", self.lang), timeout=3)
+        self.say(f"{t('msg.copied', self.lang)}: {preview}")
 
     def action_cancel(self) -> None:
         run = self.runs.get(self.key)
         if run is not None and run.active and run.worker is not None:
             run.worker.cancel()
-            self.notify(t("msg.cancelled", self.lang), severity="warning", timeout=3)
+            self.say(t("msg.cancelled", self.lang))
 
     def action_back(self) -> None:
         if not self.has_class("-tree-hidden"):

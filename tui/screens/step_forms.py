@@ -48,8 +48,8 @@ class FormHandlers:
             return
         for warning in findings:
             self.notify(warning.message, severity="warning", timeout=6)
-        self.notify(t("msg.saved", self.lang), timeout=2)
         self._completed(key)
+        self.say(t("msg.saved", self.lang))
 
     def on_step_detail_confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
         self.perform("step.reopen" if self.session.status(self._at()) in DONE else "step.confirm", event.note)

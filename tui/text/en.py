@@ -46,6 +46,8 @@ TEXT: dict[str, str] = {
     # messages
     "msg.saved": "Saved",
     "msg.not_saved": "Not saved",
+    "msg.welcome": "Welcome back: last worked {ago}",
+    "msg.welcome_by": "Welcome back: last worked {ago} by {by}",
     "msg.saved_again": "Saved again: the progress is on disk.",
     "msg.quit_unsaved": (
         "Free some space (or fix it) and quit again. Quit once more now and the last changes are lost."

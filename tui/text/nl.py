@@ -46,6 +46,8 @@ TEXT: dict[str, str] = {
     # messages
     "msg.saved": "Opgeslagen",
     "msg.not_saved": "Niet opgeslagen",
+    "msg.welcome": "Welkom terug: laatst gewerkt {ago}",
+    "msg.welcome_by": "Welkom terug: laatst gewerkt {ago} door {by}",
     "msg.saved_again": "Weer opgeslagen: de voortgang staat op schijf.",
     "msg.quit_unsaved": (
         "Maak ruimte vrij (of los het op) en stop opnieuw. Stopt u nu nogmaals, dan gaan de laatste "

@@ -1,4 +1,9 @@
-"""One line on top: app, server, playbook and the overall progress (shortened on narrow screens)."""
+"""One line on top: app, server, playbook and the overall progress (shortened on narrow screens).
+
+It is also koppel's status line: ``message`` ("Opgeslagen", "Welkom terug ...") takes the place of
+the playbook and the bar, so a message never covers the step it is about (a toast in the corner
+would cover the form's draft or the instructions).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ class StatusHeader(Widget):
     ascii_mode: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
     unsaved: reactive[bool] = reactive(False)  # a save failed: what is on screen is not on disk
+    message: reactive[str] = reactive("")  # the screen's last word to the admin, until the next key
 
     def watch_read_only(self, read_only: bool) -> None:
         self.set_class(read_only, "-read-only")
@@ -42,15 +48,23 @@ class StatusHeader(Widget):
         width = self.size.width
         sep = " | " if self.ascii_mode else " │ "
         ratio = f"{self.done}/{self.total} {t('header.progress', self.lang)}"
-        left = [("koppel", "bold"), (sep, "dim"), (self.server, "bold")]
+        # with a message: the marks that must stay (read-only, not saved), the message, the ratio
+        left: list[tuple[str, str] | Content] = []
+        if not self.message:
+            left += [("koppel", "bold"), (sep, "dim"), (self.server, "bold"), (sep, "dim")]
         if self.read_only:
-            left += [(sep, "dim"), (t("detail.read_only", self.lang), "bold")]
+            left += [(t("detail.read_only", self.lang), "bold"), (sep, "dim")]
         if self.unsaved:
-            left += [(sep, "dim"), (t("header.unsaved", self.lang), "bold reverse")]
-        if width >= 70:
-            left += [(sep, "dim"), (self.playbook, "")]
+            left += [(t("header.unsaved", self.lang), "bold reverse"), (sep, "dim")]
+        if self.message:
+            room = width - len(ratio) - 4 - Content.assemble(*left).cell_length
+            left.append(Content.styled(self.message, "bold $text-accent").truncate(max(room, 1), ellipsis=True))
+        elif width >= 70:
+            left.append((self.playbook, ""))
+        else:
+            left.pop()  # the separator after the last part
         left_content = Content.assemble(*left)
-        bar_width = max(0, min(20, width - left_content.cell_length - len(ratio) - 6))
+        bar_width = 0 if self.message else max(0, min(20, width - left_content.cell_length - len(ratio) - 6))
         right = Content.assemble(
             bar(self.done, self.total, bar_width, self.ascii_mode) if bar_width >= 5 else "", " ", ratio)
         gap = max(1, width - left_content.cell_length - right.cell_length - 2)
