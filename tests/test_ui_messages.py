@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets._toast import Toast
 
-from tests.ui_helpers import fill_focused_form, freeze_state, make_app, said, screen_lines, settle
+from tests.ui_helpers import fill_focused_form, make_app, said, screen_lines, seed_progress, settle
 
 SIZES = [(80, 24), (60, 20)]
 
@@ -36,19 +36,14 @@ async def test_welcome_back_covers_neither_the_draft_nor_the_instructions(size: 
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press(*"9.8")  # a draft, then the connection drops
-        await settle(pilot)
-        freeze_state(app)
-        app.session.state.steps["vereisten.editie"].updated_at = app.session.state.updated_at
+        seed_progress(app)  # worked on three hours ago, a draft left on "Licentie downloaden"
         app.session.flush()
     again = make_app()
     async with again.run_test(size=size) as pilot:
         await settle(pilot)
         lines = screen_lines(again)
         assert lines[0].lstrip().startswith("Welkom terug: laatst gewerkt 3 uur geleden")
-        assert lines[0].rstrip().endswith("0/23 gereed")  # the progress stays beside it
+        assert lines[0].rstrip().endswith("2/23 gereed")  # the progress stays beside it
         assert not again.screen.query(Toast) and not again._notifications
         await pilot.press("tab")
         await settle(pilot)
