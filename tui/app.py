@@ -19,7 +19,7 @@ from tui.exit_codes import EXIT_PROBLEM
 from tui.keys import ASCII_KEYS
 from tui.screens.help import HelpScreen, context_help
 from tui.screens.main import MainScreen
-from tui.screens.too_small import fit
+from tui.screens.too_small import covers, fit
 from tui.secrets import scrub_text
 from tui.state.session import SessionError, humanize_ago
 from tui.typeahead import KeyGate, KeyHandled
@@ -194,7 +194,7 @@ class KoppelApp(App[None]):
         self.theme = "textual-dark" if self.theme == "ansi-dark" else "ansi-dark"
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not KoppelPalette.is_open(self):
+        if self.use_command_palette and not KoppelPalette.is_open(self) and not covers(self):
             self.push_screen(KoppelPalette(self.lang, self.ascii_mode))
 
     @property
@@ -208,6 +208,8 @@ class KoppelApp(App[None]):
 
     # -- help -----------------------------------------------------------------------------
     def action_help(self) -> None:
+        if covers(self):
+            return
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return

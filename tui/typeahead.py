@@ -66,6 +66,11 @@ class KeyGate:
     def busy(self) -> bool:
         return self._waiting_on is not None or self._holds > 0
 
+    @property
+    def idle(self) -> bool:
+        """Every key taken so far has been handled: none in flight, none held behind it."""
+        return not self.busy and not self._held
+
     async def take(self, event: events.Event) -> bool:
         """True when the event is the gate's (a key or paste from the terminal): routed now, or held."""
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.adversarial.test_walker_findings import PALETTE_UNDER_TOO_SMALL
 from tests.adversarial.walker import Net, Stats, Walk, WalkFailed
 from tests.conftest import OffLoopback
 from tests.netservers import Server, refused_port, respond
@@ -27,9 +26,7 @@ DEFAULT_SEEDS = 8
 DEFAULT_KEYS = 400
 # posted findings whose fix has not landed, with what their walk says first: such a walk is an
 # xfail naming the finding (any other problem fails). Remove an entry when its fix lands.
-KNOWN = {
-    PALETTE_UNDER_TOO_SMALL: ("DuplicateIds: Tried to insert a widget with ID '--command-palette'",),
-}
+KNOWN: dict[str, tuple[str, ...]] = {}
 
 
 def _seeds() -> list[int]:

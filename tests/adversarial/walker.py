@@ -255,6 +255,7 @@ class Walk:
         send_keys(app, keys)
         for key in keys:
             if not text:
+                key = _key_event(key).key  # the name koppel sees (" " is "space")
                 commands.add(key)
                 self.unsettled = True
                 if key in QUIT_KEYS:
@@ -271,7 +272,7 @@ class Walk:
         for _ in range(400):
             await pilot._wait_for_screen()
             await pilot._wait_for_screen()
-            if gate is None or not (gate.busy or gate._held) or not app.is_running:
+            if gate is None or gate.idle or not app.is_running:
                 break
             await asyncio.sleep(0.005)
         else:

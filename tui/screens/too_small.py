@@ -16,9 +16,15 @@ def too_small(width: int, height: int) -> bool:
     return width < MIN_WIDTH or height < MIN_HEIGHT
 
 
+def covers(app: App[None]) -> bool:
+    """The notice is on top: nothing opens over it (a palette or help there would be a screen the
+    size of the terminal, 1x1, and a resize back would pop it instead of the notice under it)."""
+    return isinstance(app.screen, TooSmallScreen)
+
+
 def fit(app: App[None], width: int, height: int) -> None:
     """Show the notice while the terminal is too small, and take it away once it is not."""
-    showing = isinstance(app.screen, TooSmallScreen)
+    showing = covers(app)
     if too_small(width, height) and not showing:
         app.push_screen(TooSmallScreen(app.lang))  # type: ignore[attr-defined]
     elif showing and not too_small(width, height):
