@@ -33,8 +33,9 @@ MASK = "********"
 # the password in a URL's user part: scheme://user:PASSWORD@host. The password runs to the LAST @
 # before white space: an admin types '/', '?', '#' and '@' into a password without URL-encoding them,
 # and an HTTP stack would then read part of the password as the host or the path (issue 9 item 3).
-# A port followed by a path (host:8443/a?b=c@d) is a port, not a password.
-URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)(?!\d{1,5}[/?#])\S*@")
+# Digits then '/' (user:12/x@host) are such a password too, never a port: text alone cannot tell
+# host:8443/a?b=c@d from it, and masking a path by mistake costs nothing, showing a password does.
+URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)\S*@")
 
 _lock = threading.Lock()  # the event loop, workers and the saver thread all remember and scrub
 _remembered: dict[Hashable, frozenset[str]] = {}  # a slot (or the secret itself) -> its spellings

@@ -24,6 +24,10 @@ def password_with(char: str) -> str:
     return f"Pa{char}ss-{abs(hash(char)) % 1000}"
 
 
+# digits then '/': read as user:PORT/path by a URL parser (and, before, by koppel's mask)
+PORT_LIKE = ["12/x-pw", "8080/pw", "65535/?#q", "1/@b"]
+
+
 @pytest.mark.parametrize("char", SPECIAL)
 def test_an_unencoded_password_char_is_found_and_masked_whole(char: str) -> None:
     password = password_with(char)
@@ -68,3 +72,75 @@ def test_typed_into_the_form_it_is_kept_out_of_state_bak_and_report(koppel_home:
         assert session.scrub(f"x {password} y") == "x ******** y"
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("password", PORT_LIKE)
+def test_a_password_of_digits_then_slash_is_not_read_as_a_port(password: str) -> None:
+    address = f"http://beheer:{password}@proxy.local:8080"
+    assert url_passwords(address) == [password]
+    assert scrub_text(f"via {address} now") == "via http://beheer:********@proxy.local:8080 now"
+    assert https.mask_url(address) == "http://beheer:********@proxy.local:8080"
+
+
+@pytest.mark.parametrize("password", PORT_LIKE)
+def test_a_digits_then_slash_password_typed_into_the_form_is_kept_out_of_state_and_report(
+        koppel_home: Path, password: str) -> None:
+    from tui.report import report_markdown
+
+    session = open_session(koppel_home, "srv", lang="en")
+    try:
+        typed = f"http://beheer:{password}@127.0.0.1:9"
+        session.save_draft(STEP, {"proxy": typed})
+        findings = session.submit(STEP, {"proxy": typed})
+        assert any(f.field == "proxy" for f in findings)
+        assert not any(password in f.message for f in findings)
+        session.flush()
+        written = "".join(p.read_text(encoding="utf-8", errors="replace")
+                          for p in koppel_home.rglob("*") if p.is_file())
+        assert password not in written and password not in report_markdown(session)
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names the check looks up (on top of the loopback guard)."""
+    import socket
+
+    seen: list[str] = []
+    guarded = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> list:
+        seen.append(str(host))
+        return guarded(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return seen
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+@pytest.mark.parametrize("password", ["12/x-pw", "Pa@ss-7", "Pa#ss?-7"])
+async def test_an_unencoded_proxy_password_in_the_environment_is_refused_unquoted_and_never_tried(
+        koppel_home: Path, monkeypatch: pytest.MonkeyPatch, lookups: list[str], variable: str, password: str) -> None:
+    """A saved address like this is refused by the form; the same one in HTTPS_PROXY was only masked:
+    the check looked up 'beheer' (the user name read as the host) or connected to a wrong port."""
+    monkeypatch.setenv(variable, f"http://beheer:{password}@127.0.0.1:9")
+    lines: list[str] = []
+    result = await run_check("https", {"url": "https://127.0.0.1:9/"}, lang="en",
+                             emit=lambda event: lines.append(str(getattr(event, "text", ""))))
+    said = " ".join([result.message, result.hint, str(result.evidence), *lines])
+    assert result.status == "fail" and result.evidence["urls"][0]["failure"] == "proxy"
+    assert "not URL-encoded" in result.message and "proxy_user" in result.hint
+    assert password not in said and password[:4] not in said
+    assert lookups == []  # nothing looked up, nothing connected to
+
+
+async def test_an_encoded_proxy_password_in_the_environment_is_still_used(
+        koppel_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.netservers import Server, respond
+
+    async with Server(respond(407, b"")) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://beheer:12%2Fx%40y@127.0.0.1:{proxy.port}")
+        result = await run_check("https", {"url": "https://127.0.0.1:9/"}, lang="en", emit=lambda event: None)
+    assert result.status == "fail" and "407" in result.message  # asked the proxy, which wants a login
+    assert proxy.connections >= 1

@@ -199,6 +199,13 @@ def choose_proxy(url: str, explicit: str | None) -> tuple[str | None, str]:
     return (found if "://" in found else "http://" + found), source
 
 
+def unclear_user_part(url: str) -> bool:
+    """The user part (up to the last @) holds an unencoded '/', '?', '#' or '@': tui.secrets masks it
+    whole, but an HTTP stack would take part of the password for the host (looked up, connected to)."""
+    user_part = url.split("://", 1)[-1].rpartition("@")[0]
+    return any(char in user_part for char in "/?#@")
+
+
 class UrlProbe:
     """One URL, start to finish: its own log prefix, phases, timings and evidence."""
 
@@ -236,6 +243,8 @@ class UrlProbe:
         self.via_proxy = proxy_url is not None
         self.evidence["proxy"] = mask_url(proxy_url) if proxy_url else None
         self._log_proxy(proxy_url, source)
+        if proxy_url and unclear_user_part(proxy_url):  # a saved address never gets here (_proxy_url)
+            return self._unclear_proxy(source)
 
         lookup = urlsplit(proxy_url).hostname if proxy_url else self.host
         failed = await self._resolve(lookup or "")
@@ -525,6 +534,20 @@ class UrlProbe:
             "timeout",
             t(f"{self.url}: geen volledig antwoord binnen {seconds}", f"{self.url}: no complete answer within {seconds}"),
             t("De server antwoordt te traag; probeer het later opnieuw.", "The server answers too slowly; try again later."),
+        )
+
+    def _unclear_proxy(self, source: str) -> CheckResult:
+        t = self.ctx.t
+        where = "HTTPS_PROXY/ALL_PROXY" if source == "environment" else t("de systeeminstellingen (Internetopties)",
+                                                                          "the system settings (Internet Options)")
+        return self._fail(
+            "proxy",
+            t(f"proxy uit {where}: gebruikersnaam en wachtwoord staan niet URL-gecodeerd in het adres",
+              f"proxy from {where}: the user name and password in the address are not URL-encoded"),
+            t("Zet gebruikersnaam en wachtwoord in proxy_user en proxy_password, niet in het adres, of codeer "
+              "ze daar (/ als %2F, ? als %3F, # als %23, @ als %40).",
+              "Put the user name and password in proxy_user and proxy_password, not in the address, or encode "
+              "them there (/ as %2F, ? as %3F, # as %23, @ as %40)."),
         )
 
     def _proxy_refused(self, detail: str, proxy_url: str) -> CheckResult:
