@@ -4,9 +4,18 @@ way in each and said."""
 
 from __future__ import annotations
 
-from tests.worked_state import CONFIRMED, DONE, FLAGGED, SKIPPED, TOTAL, work
+import json
+
+import pytest
+
+from tests.ui_helpers import make_app, settle
+from tests.worked_state import CONFIRMED, DONE, FLAGGED, SKIPPED, TOTAL, work, worked_server
+from tui.app import KoppelApp
+from tui.cli import main
 from tui.state.counts import StepView, Tally, tally
 from tui.state.session import open_session
+from tui.text import status_word
+from tui.widgets.header import StatusHeader
 
 
 def test_closed_steps_count_and_what_they_hold_is_said() -> None:
@@ -31,3 +40,52 @@ def test_the_session_counts_the_worked_state() -> None:
         assert session.progress() == (DONE, TOTAL)
     finally:
         session.close()
+
+
+def koppel_out(capsys, *args: str) -> str:
+    assert main(list(args)) == 0
+    return capsys.readouterr().out
+
+
+def header_text(app: KoppelApp) -> str:
+    return app.main_screen.query_one(StatusHeader).render().plain
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_status_servers_the_header_and_the_report_say_the_same_count(capsys, lang: str) -> None:
+    worked_server("av-srv01", lang)
+    expected = Tally(DONE, TOTAL, SKIPPED, CONFIRMED, FLAGGED)
+    said = expected.text(lang)  # "7/25 gereed (1 overgeslagen, 1 met de hand bevestigd, 1 ...)"
+    counts = {"done": DONE, "total": TOTAL, "skipped": SKIPPED, "confirmed": CONFIRMED, "flagged": FLAGGED}
+
+    status = json.loads(koppel_out(capsys, "--lang", lang, "status", "--server", "av-srv01", "--json"))
+    assert {k: status[k] for k in counts} == counts
+    assert koppel_out(capsys, "--lang", lang, "status", "--server", "av-srv01").splitlines()[0] == f"av-srv01: {said}"
+    [listed] = json.loads(koppel_out(capsys, "--lang", lang, "servers", "--json"))
+    assert {k: listed[k] for k in counts} == counts
+    assert koppel_out(capsys, "--lang", lang, "servers").startswith(f"av-srv01  {said}  ")
+    report = json.loads(koppel_out(capsys, "--lang", lang, "report", "--server", "av-srv01", "--json", "-o", "-"))
+    assert {k: report[k] for k in counts} == counts
+    assert f"**{expected.ratio} {status_word('done', lang)}** ({expected.details(lang)})" in koppel_out(
+        capsys, "--lang", lang, "report", "--server", "av-srv01", "-o", "-")
+
+    app = make_app(server="av-srv01", lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert f"{expected.ratio} {status_word('done', lang)}" in header_text(app)
+        app.session.mark_running("vereisten.versie")  # a closed step checked again: the header stays
+        app.main_screen.update_header()
+        await settle(pilot)
+        assert f"{expected.ratio} {status_word('done', lang)}" in header_text(app)
+
+
+def test_koppel_status_says_confirmed_by_hand_and_the_newer_check_result(capsys) -> None:
+    worked_server("av-srv01")
+    lines = koppel_out(capsys, "--ascii", "status", "--server", "av-srv01").splitlines()
+    assert any(line.startswith("  [v] AccountView-licentie downloaden: met de hand bevestigd  ") for line in lines)
+    assert any(line.startswith("  [x] Visma.net bereikbaar vanaf deze server [?]: gereed; controle sindsdien: mislukt  ")
+               for line in lines)
+    assert "  [-] Onderneming aanmaken (DEMO): overgeslagen  " in "\n".join(lines)
+    steps = {step["id"]: step for step in json.loads(koppel_out(capsys, "status", "--server", "av-srv01", "--json"))["steps"]}
+    assert steps["vooraf.licentie"]["status"] == "confirmed" and steps["vooraf.licentie"]["check_since"] is None
+    assert steps["vooraf.visma_bereikbaar"]["status"] == "done" and steps["vooraf.visma_bereikbaar"]["check_since"] == "fail"

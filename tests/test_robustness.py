@@ -289,7 +289,7 @@ def test_unicode_answers_round_trip_through_export_and_import(
     assert session.answers("wizard.autorisatie")["achternaam"] == "كريم\u200f"
     assert session.answers("onderneming.aanmaken@Démo BV 🚀") == {"ondernemingcode": "DEMO🚀", "omschrijving": "Démo — \u200fע״מ"}
     report = run(["report", "-o", "-", "--server", "second"], subprocess_env)
-    assert "Onderneming aanmaken (شركة الاختبار)" in report.stdout and "omschrijving: الاختبار 👍" in report.stdout
+    assert "Onderneming aanmaken (شركة الاختبار)" in report.stdout and "Omschr onderneming: الاختبار 👍" in report.stdout  # the field by its label
 
 
 @pytest.mark.parametrize("name, suggestion", [("sérveur", "serveur"), ("srv-🚀", "srv"), ("שרת", None)])

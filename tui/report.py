@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.state.model import now
 from tui.state.session import Session, StepRef
-from tui.text import answer_text, status_word, t
+from tui.text import answer_text, status_said, status_word, t
 
 
 def report_data(session: Session, at: datetime | None = None) -> dict[str, Any]:
@@ -67,9 +67,7 @@ def report_markdown(session: Session, at: datetime | None = None) -> str:
         if step["section"] != section:
             section = step["section"]
             lines += ([""] if lines[-1] else []) + [f"## {section}", ""]
-        said = status_word(step["status"], lang)
-        if step["check_since"]:
-            said += "; " + t("status.check_since", lang, result=t("result." + step["check_since"], lang).lower())
+        said = status_said(step["status"], lang, step["check_since"])
         stamp = f" ({t('report.by', lang, by=step['by'])}, {_when(step['updated_at'])})" if step["by"] and step["updated_at"] \
             else f" ({_when(step['updated_at'])})" if step["updated_at"] else ""
         lines.append(f"- **{step['title']}**: {said}{stamp}")

@@ -12,47 +12,61 @@ from typing import Any
 from tui.console import local_time, mark, print_json, write_document
 from tui.exit_codes import EXIT_OK, EXIT_USAGE
 from tui.headless.common import UsageError, open_for, read_text_file, save_document
-from tui.text import t
+from tui.text import status_said, t
 
 
 def status(args: argparse.Namespace) -> int:
     session = open_for(args, read_only=True)
-    done, total = session.progress()
+    lang = session.lang
     steps = []
     for ref in session.refs():
         entry = session.step_state(ref.key)
-        steps.append({"id": ref.key, "title": ref.title(session.lang), "section": ref.section.id,
-                      "status": session.status(ref.key), "updated_at": entry.updated_at, "by": entry.by})
+        steps.append({"id": ref.key, "title": ref.title(lang), "section": ref.section.id,
+                      "status": session.status(ref.key), "check_since": entry.check_since,
+                      "updated_at": entry.updated_at, "by": entry.by})
+    count = session.count()
     if args.json:
-        print_json({"server": session.state.server, "done": done, "total": total, "steps": steps})
+        print_json({"server": session.state.server, **count.as_json(), "steps": steps})
         return EXIT_OK
-    print(f"{session.state.server}: {done}/{total}")
+    print(f"{session.state.server}: {count.text(lang)}")
     section = None
     for item in steps:
         if item["section"] != section:
             section = item["section"]
-            title = session.playbook.section(section).title.get(session.lang)
-            section_done, section_total = session.section_progress(section)
-            print(f"\n{title} {section_done}/{section_total}")
-        when = f"  {local_time(item['updated_at'])} {item['by'] or ''}" if item["updated_at"] else ""
-        print(f"  {mark(item['status'])} {item['title']}{when}")
+            title = session.playbook.section(section).title.get(lang)
+            print(f"\n{title} {session.section_count(section).ratio}")
+        flag = f" {mark('flagged')}" if item["check_since"] else ""
+        when = f"  {local_time(item['updated_at'])} {item['by'] or ''}".rstrip() if item["updated_at"] else ""
+        print(f"  {mark(item['status'])} {item['title']}{flag}: {status_said(item['status'], lang, item['check_since'])}{when}")
     return EXIT_OK
 
 
 def servers(args: argparse.Namespace) -> int:
+    """Every server koppel has state for, each with the count `status` shows for it (the same
+    playbook: --playbook or the built-in one)."""
+    from tui.playbook.loader import load_builtin, load_playbook
     from tui.state.paths import koppel_home
+    from tui.state.session import Session, default_lang
     from tui.state.store import list_servers
 
-    rows = list_servers(koppel_home(args.home))
+    lang = default_lang(args.lang)
+    playbook = load_playbook(Path(args.playbook)) if args.playbook else load_builtin()
+    rows = list_servers(koppel_home(args.home), count=lambda state: Session(playbook, state, None, lang=lang).count())
     if args.json:
-        print_json(rows)
-    elif not rows:
-        print("no servers yet" if args.lang == "en" else "nog geen servers")
-    else:
-        for row in rows:
-            problem = f"({row['problem']})" if row["problem"] else ""
-            print("  ".join(str(row.get(k) or "") for k in ("server", "updated_at", "updated_by", "in_use_by"))
-                  .rstrip() + (f"  {problem}" if problem else ""))
+        print_json([{**{k: v for k, v in row.items() if k != "count"},
+                     **(row["count"].as_json() if row["count"] else {})} for row in rows])
+        return EXIT_OK
+    if not rows:
+        print(t("servers.none", lang))
+    for row in rows:
+        parts = [row["server"], row["count"].text(lang) if row["count"] else ""]
+        if row["updated_at"]:
+            parts.append(f"{local_time(row['updated_at'])} {row['updated_by'] or ''}".rstrip())
+        if row["in_use_by"]:
+            parts.append(t("servers.in_use", lang, who=row["in_use_by"]))
+        if row["problem"]:
+            parts.append(f"({row['problem']})")
+        print("  ".join(part for part in parts if part))
     return EXIT_OK
 
 

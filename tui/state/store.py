@@ -25,7 +25,6 @@ import os
 import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -335,13 +334,13 @@ class StateStore:
 # --- all servers ---------------------------------------------------------------------------------
 
 
-def list_servers(home: Path) -> list[dict[str, Any]]:
+def list_servers(home: Path, count: Callable[[ServerState], Any] | None = None) -> list[dict[str, Any]]:
     """One summary per state file, sorted by server, without taking any lock for longer than a probe:
 
-    ``server``; ``statuses`` (count per stored step status) and ``done`` (count of done steps: the
-    total needs the playbook, so the caller computes "done of total"); ``cursor``; ``updated_at``;
-    ``updated_by``; ``schema_version``; ``in_use_by`` ("user@host, pid N" or None); ``problem``
-    (why the file could not be read, else None).
+    ``server``; ``cursor``; ``updated_at``; ``updated_by``; ``schema_version``; ``in_use_by``
+    ("user@host, pid N" or None); ``problem`` (why the file could not be read, else None); with
+    ``count``, ``count``: what it returns for the state (None when the file cannot be read). The
+    count needs the playbook, so the caller gives it (tui.state.counts through a Session).
     """
     folder = state_dir(Path(home), create=False)  # a reader: a read-only home is no obstacle
     if not folder.is_dir():
@@ -357,8 +356,8 @@ def list_servers(home: Path) -> list[dict[str, Any]]:
         except BadServerName:  # also skips the .lock.json owner files
             continue
         summary: dict[str, Any] = {
-            "server": server, "statuses": {}, "done": 0, "cursor": None, "updated_at": None,
-            "updated_by": None, "schema_version": None, "in_use_by": holder(folder, server), "problem": None,
+            "server": server, "cursor": None, "updated_at": None, "updated_by": None, "schema_version": None,
+            "in_use_by": holder(folder, server), "problem": None, **({"count": None} if count else {}),
         }
         try:  # each file on its own: one damaged or unreadable server never hides the others
             raw = _read(path)
@@ -369,9 +368,9 @@ def list_servers(home: Path) -> list[dict[str, Any]]:
             summary["problem"] = (bad.strerror or type(bad).__name__) if isinstance(bad, OSError) else str(bad)
             state = None
         if state is not None:
-            statuses = Counter(step.status for step in state.steps.values())
-            summary.update(statuses=dict(statuses), done=statuses["done"], cursor=state.cursor,
-                           updated_at=state.updated_at, updated_by=state.updated_by)
+            summary.update(cursor=state.cursor, updated_at=state.updated_at, updated_by=state.updated_by)
+            if count is not None:
+                summary["count"] = count(state)
         elif summary["problem"] is None:
             summary["problem"] = f"written by a newer koppel (schema {summary['schema_version']})"
         summaries.append(summary)

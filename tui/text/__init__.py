@@ -11,7 +11,7 @@ from typing import Any
 from tui.marks import mark
 from tui.text import en, nl
 
-__all__ = ["LANGS", "STATUSES", "answer_text", "mark", "status_word", "t"]
+__all__ = ["LANGS", "STATUSES", "answer_text", "mark", "status_said", "status_word", "t"]
 
 # the order the help lists them in; "blocked" is derived, never stored
 STATUSES = ("todo", "running", "done", "confirmed", "failed", "skipped", "interrupted", "blocked")
@@ -27,6 +27,15 @@ def t(key: str, lang: str, **values: object) -> str:
 def status_word(status: str, lang: str) -> str:
     """One word per status everywhere: the app, ``koppel status`` and the report."""
     return t(f"status.{status}", lang)
+
+
+def status_said(status: str, lang: str, check_since: str | None = None) -> str:
+    """A step's status as words, with the result of a check run since the admin closed it when that
+    did not pass: "gereed; controle sindsdien: mislukt"."""
+    said = status_word(status, lang)
+    if check_since:
+        said += "; " + t("status.check_since", lang, result=t(f"result.{check_since}", lang).lower())
+    return said
 
 
 def answer_text(value: Any, lang: str) -> str:

@@ -143,4 +143,6 @@ TEXT: dict[str, str] = {
     "report.by": "by {by}",
     "report.reason": "Reason",
     "report.hint": "Hint",
+    "servers.none": "no servers yet",
+    "servers.in_use": "in use by {who}",
 }

@@ -144,4 +144,6 @@ TEXT: dict[str, str] = {
     "report.by": "door {by}",
     "report.reason": "Reden",
     "report.hint": "Tip",
+    "servers.none": "nog geen servers",
+    "servers.in_use": "in gebruik door {who}",
 }
