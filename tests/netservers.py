@@ -92,14 +92,33 @@ def _head(status: int, content_type: str, length: int) -> bytes:
     ).encode("ascii")
 
 
+class Together:
+    """Requests answered only once ``expected`` of them have arrived: the proof that a client sends
+    them side by side (one after the other, the first waits for ever)."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected = expected
+        self.arrived = 0
+        self.all_here = asyncio.Event()
+
+    async def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.expected:
+            self.all_here.set()
+        await self.all_here.wait()
+
+
 def respond(
     status: int = 200,
     body: bytes = b'{"issuer": "https://127.0.0.1"}',
     content_type: str = "application/json",
     delay: float = 0.0,
+    together: Together | None = None,
 ) -> Handler:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         await _read_request(reader)
+        if together is not None:
+            await together.arrive()
         await asyncio.sleep(delay)
         writer.write(_head(status, content_type, len(body)) + body)
         await writer.drain()

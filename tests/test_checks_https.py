@@ -19,6 +19,7 @@ import pytest
 from tui.checks import certificate, https
 from tui.checks.base import LogLine
 from tui.checks.engine import run_check
+from tui.checks.https_params import DEFAULT_URL
 
 from tests.netservers import (
     HOST,
@@ -26,6 +27,7 @@ from tests.netservers import (
     HandshakeServer,
     ProxyProcess,
     Server,
+    Together,
     drip,
     hold,
     make_certs,
@@ -103,7 +105,6 @@ async def test_trusted_server_ok_with_the_whole_road_logged(certs: Certs) -> Non
     assert evidence["status_code"] == 200 and evidence["proxy"] is None
     assert evidence["certificate"]["days_left"] in (364, 365)
     assert {"dns", "connect", "tls", "wait", "total"} <= set(evidence["timings_ms"])
-    assert elapsed < 2
 
 
 async def test_expiring_certificate_is_a_warning(certs: Certs) -> None:
@@ -215,7 +216,7 @@ async def test_tls_handshake_that_never_finishes_stops_at_the_deadline() -> None
         await asyncio.wait_for(server.client_gone.wait(), 1)  # closed, not left to the garbage collector
     assert result.status == "fail"
     assert re.fullmatch(r"TLS handshake with 127\.0\.0\.1 not finished within 0\.\d s", result.message)
-    assert elapsed < 0.5 + 0.3, elapsed
+    assert elapsed < 5, elapsed  # the server never answers: only the 0.5 s deadline ends it this soon
     assert any(line.startswith("timed out after") and "(tls)" in line for line in lines)
 
 
@@ -228,7 +229,7 @@ async def test_slow_dripping_server_fails_at_the_deadline_not_later(certs: Certs
         await asyncio.wait_for(server.client_gone.wait(), 2)  # and the connection was closed
     assert result.status == "fail"
     assert re.fullmatch(rf"{re.escape(url)}: no complete answer within 0\.\d s", result.message)
-    assert 0.6 < elapsed < 0.8 + 0.3, elapsed
+    assert 0.6 < elapsed < 8, elapsed  # the drip never ends: only the 0.8 s deadline ends it this soon
 
 
 async def test_cancel_closes_the_connection() -> None:
@@ -309,19 +310,17 @@ async def test_unreachable_proxy_is_named(certs: Certs) -> None:
 
 
 async def test_several_urls_run_side_by_side_and_the_worst_counts(certs: Certs) -> None:
+    both = Together(2)
     async with (
-        Server(respond(delay=0.3), tls=server_tls(certs.leaf)) as slow_a,
-        Server(respond(delay=0.3), tls=server_tls(certs.leaf)) as slow_b,
+        Server(respond(together=both), tls=server_tls(certs.leaf)) as slow_a,
+        Server(respond(together=both), tls=server_tls(certs.leaf)) as slow_b,
         Server(respond(500, b"", "text/plain"), tls=server_tls(certs.leaf)) as broken,
     ):
         urls = [f"https://{HOST}:{server.port}/" for server in (slow_a, slow_b)]
-        started = time.monotonic()
-        good, lines = await check({"url": urls[0], "extra_urls": urls[1:]})
-        elapsed = time.monotonic() - started
+        good, lines = await check({"url": urls[0], "extra_urls": urls[1:]}, timeout=10)
         bad, _ = await check({"url": urls[0], "extra_urls": [f"https://{HOST}:{broken.port}/"]})
-    assert good.status == "ok" and good.message.startswith("all 2 addresses reachable")
-    attempts = 2 if any("certificate store cannot be used" in line for line in lines) else 1  # the fallback retries
-    assert elapsed < 0.55 * attempts, elapsed
+    # each server answers once both requests are in: one URL after the other, the first would time out
+    assert good.status == "ok" and good.message.startswith("all 2 addresses reachable"), good
     assert any(line.startswith(f"[{HOST}:{slow_b.port}] ") for line in lines)
     assert bad.status == "fail"
     assert bad.message == f"https://{HOST}:{broken.port}/: HTTP 500 Internal Server Error"
@@ -334,7 +333,7 @@ async def test_several_urls_run_side_by_side_and_the_worst_counts(certs: Certs) 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"url": "http://example.test/"}, "url: must be an https:// address, e.g. " + https.DEFAULT_URL),
+        ({"url": "http://example.test/"}, "url: must be an https:// address, e.g. " + DEFAULT_URL),
         ({"extra_urls": ["https://ok.test/", "ftp://x"]}, "extra_urls[1]: must be an https:// address"),
         ({"proxy": f"http://user:{SENTINEL}@proxy:8080"}, "proxy: put the user name and password in proxy_user and proxy_password"),
         ({"proxy": "http://proxy:port"}, "proxy: invalid port number"),

@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 
 import pytest
@@ -66,14 +65,12 @@ async def test_refused_port_points_at_the_service(lang: str, hint: str) -> None:
 async def test_dropped_packets_time_out_with_the_firewall_hint() -> None:
     lines, emit = collector()
     with full_backlog() as port:
-        started = time.monotonic()
         result = await run_check("tcp", {"host": HOST, "port": port}, lang="en", emit=emit, timeout=0.6)
-        elapsed = time.monotonic() - started
     assert result.status == "fail", result
+    # its own timeout fires before the engine's deadline (which would say "deadline of 0.6 s reached")
     assert result.message == f"127.0.0.1:{port}: no answer (timed out)"
     assert "firewall" in result.hint
     assert result.evidence["failure"] == "timeout"
-    assert elapsed < 0.6 + 0.2  # its own timeout fires just before the engine's deadline
     assert any("no answer within" in line for line in lines)
 
 

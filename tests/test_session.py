@@ -17,9 +17,9 @@ from tui.state.session import (
     SessionError,
     Session,
     StepBlocked,
-    humanize_ago,
     open_session,
 )
+from tui.state.welcome import humanize_ago
 
 SENTINEL = "Wachtw00rd-SENTINEL-7f3a"
 
@@ -176,7 +176,7 @@ def test_open_session_persists_and_resumes(koppel_home: Path) -> None:
     ({"KOPPEL_LANG": "en", "LANG": "nl_NL.UTF-8"}, "en"),
 ])
 def test_language_comes_from_the_locale_and_is_dutch_when_in_doubt(monkeypatch, env, expected) -> None:
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "KOPPEL_LANG"):
         monkeypatch.delenv(variable, raising=False)

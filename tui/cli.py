@@ -149,7 +149,8 @@ def has_terminal() -> bool:
 
 
 def launch(args: argparse.Namespace) -> int:
-    from tui.state.session import StateUnavailable, default_lang, open_session
+    from tui.state.language import default_lang
+    from tui.state.session import StateUnavailable, open_session
 
     terminal = has_terminal()
     try:  # bad input (server name, folder, playbook) is said first, terminal or not

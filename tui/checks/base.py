@@ -19,12 +19,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo
+
+from tui.text import t
 
 ResultStatus = Literal["ok", "warn", "fail", "na"]
 
 # worst last: several results (several URLs, several checks) combine to the worst one
 SEVERITY: dict[str, int] = {"ok": 0, "na": 1, "warn": 2, "fail": 3}
+
+
+def refusal(info: ValidationInfo, key: str, **values: object) -> str:
+    """A parameter's refusal, from the text tables, in the language the engine validates in."""
+    return t(key, (info.context or {}).get("lang", "nl"), **values)
 
 
 def worst(statuses: Iterable[ResultStatus]) -> ResultStatus:

@@ -12,16 +12,12 @@ import time
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from tui.checks.base import CheckContext, CheckResult
+from tui.checks.base import CheckContext, CheckResult, refusal
 
 TITLE = {"nl": "TCP-verbinding", "en": "TCP connection"}
 KIND = "check"
 DEFAULT_TIMEOUT = 10.0
 DEADLINE_PARAM = "timeout"  # the timeout parameter, when given, is the whole deadline
-
-
-def _say(info: ValidationInfo, nl: str, en: str) -> str:
-    return en if (info.context or {}).get("lang") == "en" else nl
 
 
 class Params(BaseModel):
@@ -34,13 +30,7 @@ class Params(BaseModel):
     def _plain_host(cls, value: str, info: ValidationInfo) -> str:
         host = value.strip().removeprefix("[").removesuffix("]")
         if not host or "/" in host or any(char.isspace() for char in host):
-            raise ValueError(
-                _say(
-                    info,
-                    "alleen een hostnaam of IP-adres, zonder http:// en zonder poort",
-                    "just a host name or IP address, without http:// and without a port",
-                )
-            )
+            raise ValueError(refusal(info, "tcp.not_a_host"))
         return host
 
 

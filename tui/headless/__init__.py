@@ -22,7 +22,8 @@ def explain(error: BaseException) -> tuple[int, str]:
     """An exit code and one line for any failure, so no traceback ever reaches the admin."""
     from tui.playbook.loader import PlaybookError
     from tui.state.paths import BadServerName
-    from tui.state.session import SessionError, describe_os_error
+    from tui.state.errors import SessionError
+    from tui.state.saving import describe_os_error
     from tui.server_choice import NoState
     from tui.state.store import StateInUse
 

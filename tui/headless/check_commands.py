@@ -58,7 +58,7 @@ def _echo(args: argparse.Namespace) -> Callable[[str], None] | None:
 
 
 def probe(args: argparse.Namespace) -> int:
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     lang = default_lang(args.lang)
     if args.probe_command == "tcp":
@@ -78,7 +78,7 @@ def probe(args: argparse.Namespace) -> int:
 def licence(args: argparse.Namespace) -> int:
     """Everything koppel reads from a licence PDF (JSON: the fields plus status, message and log)."""
     from tui.checks.licence_pdf import LicenceReadError, read_licence_async
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     if not Path(args.pdf).is_file():
         raise UsageError(f"file not found: {args.pdf}")
@@ -116,7 +116,7 @@ def licence(args: argparse.Namespace) -> int:
 
 
 def extract(args: argparse.Namespace) -> int:
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     if not Path(args.zip).is_file():
         raise UsageError(f"file not found: {args.zip}")

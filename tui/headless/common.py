@@ -27,7 +27,7 @@ def server_for(args: argparse.Namespace, *, must_exist: bool) -> str:
     """The server the command acts on (see tui.server_choice); said once on stderr when the admin
     did not name it, so stdout (JSON, a document) stays what was asked for."""
     from tui.server_choice import choose_server
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     chosen = getattr(args, "chosen_server", None)
     if chosen is None:

@@ -21,7 +21,7 @@ def playbook_validate(args: argparse.Namespace) -> int:
 
 def playbook_show(args: argparse.Namespace) -> int:
     from tui.playbook.loader import load_builtin, load_playbook
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     playbook = load_playbook(Path(args.playbook)) if args.playbook else load_builtin()
     lang = default_lang(args.lang)

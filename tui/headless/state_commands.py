@@ -72,7 +72,7 @@ def servers(args: argparse.Namespace) -> int:
 
 def reset(args: argparse.Namespace) -> int:
     from tui.state.paths import koppel_home
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
     from tui.state.store import reset as reset_state
 
     lang = default_lang(args.lang)

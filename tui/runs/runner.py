@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from tui.checks.base import CheckResult, Event, LogLine, Progress
 from tui.state.session import SaveFailed, SessionError
+from tui.text import t
 
 if TYPE_CHECKING:
     from tui.checks.engine import LogFile
@@ -136,7 +137,7 @@ class StepRunner:
         if not record:
             return run
         if self.runs.active(key):
-            raise SessionError(self.session.words("Deze controle loopt al.", "This check is already running."))
+            raise SessionError(t("run.already_running", self.session.lang))
         if values is not None:  # the step's fields are the check's parameters: valid ones only
             cleaned, findings = self.session.validate(key, values)
             refused = next((f for f in findings if f.level == "error"), None)
