@@ -205,7 +205,8 @@ class Session:
         """An error for each stored (non-secret) field whose value holds an address with a password
         (``http://user:password@proxy:8080``): stored, it would put the password on disk. The
         passwords found are masked by scrub() from now on."""
-        from tui.playbook.rules import ADDRESS_PASSWORD_EN, ADDRESS_PASSWORD_NL, Finding
+        from tui.playbook.named_rules import ADDRESS_PASSWORD_EN, ADDRESS_PASSWORD_NL
+        from tui.playbook.rules import Finding
 
         message = ADDRESS_PASSWORD_EN if self.lang == "en" else ADDRESS_PASSWORD_NL
         step = self.playbook.step(key.partition("@")[0])  # also a scoped key whose administratie is still to come

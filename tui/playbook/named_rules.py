@@ -1,0 +1,273 @@
+"""The rules a playbook can attach to a field by name (``rules = [{ name = "version_min", params =
+{ min = "9.8" } }]``), registered in ``RULES``: AccountView's version and edition, the onderneming's
+name, e-mail addresses, cross-field rules ("Blk gedemarkeerd" only after "beginbalans overgenomen"),
+and the checks' parameters (port, url, hostname). Every message exists in Dutch and English."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any, Callable
+
+from tui.playbook.rule_model import Rule, RuleContext, RuleFn, RuleResult, is_empty
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, **kwargs: Any) -> Callable[[RuleFn], RuleFn]:
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[name] = Rule(fn, **kwargs)
+        return fn
+
+    return register
+
+
+# --- AccountView version and edition -------------------------------------------------------
+
+
+@rule("version_min", params={"min": (str, "")})  # empty: koppel's own minimum, the note's 9.8
+def version_min(value: Any, ctx: RuleContext) -> RuleResult:
+    # the one version reader, shared with the version check; imported here, so loading a playbook
+    # loads no check module
+    from tui.versions import judge_version
+
+    verdict = judge_version(str(value), ctx.params["min"], ctx.t)
+    if verdict.ok:
+        return None
+    # the form shows the field's help right above the error: a hint sentence it already says
+    # ("U vindt de versie in AccountView via Help > Info.") is left out, the rest stays
+    shown_help = ctx.field.help.get(ctx.lang) if ctx.field.help else ""
+    hint = [sentence for sentence in _sentences(verdict.hint) if sentence not in shown_help]
+    return " ".join([verdict.message, *hint])
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in re.split(r"(?<=[.!?])\s+", text.strip()) if sentence]
+
+
+@rule("edition", params={"allowed": (list, ["Team", "Business"])})
+def edition(value: Any, ctx: RuleContext) -> RuleResult:
+    allowed = [str(name) for name in ctx.params["allowed"]]
+    words = re.findall(r"[\w-]+", str(value).lower())
+    if any(name.lower() in words for name in allowed):
+        return None
+    names = " of ".join(f"AccountView {name}" for name in allowed)
+    names_en = " or ".join(f"AccountView {name}" for name in allowed)
+    return ctx.t(
+        f"Voor Visma.net AutoReport moet u beschikken over {names}; '{value}' is niet genoeg. "
+        "Help > Infoline toont uw editie.",
+        f"Visma.net AutoReport needs {names_en}; '{value}' is not enough. "
+        "Help > Infoline shows your edition.",
+    )
+
+
+# --- Onderneming ---------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_SHORT_YEAR = re.compile(r"['‘’`]\d{2}(?!\d)")
+# the note's own words, quoted by both the error (a year) and the warning (a short year)
+_NO_YEARS = ("Let op: Gebruik hiervoor geen jaartallen, want de onderneming bevat alle boekjaren.",
+             "Caution: do not use years here, because the onderneming holds all financial years.")
+
+
+@rule("no_year")
+def no_year(value: Any, ctx: RuleContext) -> RuleResult:
+    text = str(value)
+    if found := _YEAR.search(text):
+        return ctx.t(f"'{found.group(0)}' lijkt een jaartal. {_NO_YEARS[0]}",
+                     f"'{found.group(0)}' looks like a year. {_NO_YEARS[1]}")
+    if found := _SHORT_YEAR.search(text):
+        return ctx.warning(f"'{found.group(0)}' lijkt een verkort jaartal. {_NO_YEARS[0]}",
+                           f"'{found.group(0)}' looks like a short year. {_NO_YEARS[1]}")
+    return None
+
+
+# --- E-mail addresses ----------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_problem(value: str, lang: str) -> str | None:
+    if len(value) <= 254 and _EMAIL.fullmatch(value):
+        return None
+    return (
+        f"'{value}' is not a valid e-mail address (e.g. beheer@yourcompany.nl)."
+        if lang == "en"
+        else f"'{value}' is geen geldig e-mailadres (bijv. beheer@uwbedrijf.nl)."
+    )
+
+
+@rule("email")
+def email(value: Any, ctx: RuleContext) -> RuleResult:
+    return email_problem(str(value), ctx.lang)
+
+
+# Local parts that name a role, not a person (the note advises a general address).
+_GENERAL_WORDS = {
+    "admin", "administrator", "administratie", "beheer", "beheerder", "systeembeheer", "it", "ict",
+    "info", "support", "helpdesk", "servicedesk", "service", "finance", "financien", "financiën",
+    "boekhouding", "accountview", "visma", "office", "kantoor", "secretariaat", "sales", "noreply",
+    "no-reply", "post", "mail", "algemeen", "facturen", "factuur", "crediteuren", "debiteuren",
+    "salaris", "hr", "personeelszaken", "inkoop", "verkoop", "ict-beheer", "automatisering",
+}
+_FREE_MAIL = {
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl",
+    "live.com", "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "ziggo.nl",
+    "kpnmail.nl", "planet.nl", "home.nl", "xs4all.nl", "hetnet.nl", "casema.nl", "chello.nl",
+    "upcmail.nl", "telfort.nl", "tele2.nl", "proton.me", "protonmail.com",
+}
+# Single-word local parts that are a first name (jan@...): common Dutch first names.
+_FIRST_NAMES = {
+    "jan", "piet", "kees", "henk", "johan", "peter", "mark", "erik", "eric", "martin", "marco",
+    "paul", "frank", "hans", "gerard", "willem", "bas", "tim", "tom", "thomas", "daan", "sander",
+    "jeroen", "michiel", "bram", "ruud", "rob", "robert", "richard", "dennis", "stefan", "maria",
+    "anna", "anne", "linda", "sandra", "monique", "marieke", "ingrid", "petra", "esther", "sanne",
+    "lisa", "emma", "sophie", "julia", "eva", "inge", "karin", "saskia", "marloes", "ilse",
+}
+_PERSON_LIKE = re.compile(r"[a-zà-ÿ]+(?:[._-][a-zà-ÿ]+)+")  # jan.jansen, j.de-vries, jan_jansen
+
+
+@rule("general_email")
+def general_email(value: Any, ctx: RuleContext) -> RuleResult:
+    local, _, domain = str(value).lower().rpartition("@")
+    parts = set(re.split(r"[._+-]", local))
+    looks_personal = (
+        domain in _FREE_MAIL
+        or local in _FIRST_NAMES
+        or (_PERSON_LIKE.fullmatch(local) is not None and not parts & _GENERAL_WORDS)
+    )
+    if not looks_personal:
+        return None
+    return ctx.warning(
+        "Dit lijkt een persoonlijk e-mailadres. Wij adviseren om voor dit beheerdersaccount een "
+        "algemeen e-mailadres te gebruiken, zoals beheer@, it@ of administratie@ uw domein.",
+        "This looks like a personal e-mail address. Visma advises a general e-mail address for "
+        "this administrator account, such as beheer@, it@ or administratie@ your domain.",
+    )
+
+
+# --- Cross-field rules ---------------------------------------------------------------------
+
+
+@rule("blk_after_opening_balance", params={"field": (str, "beginbalans_overgenomen")},
+      field_params=("field",), on_empty=True)
+def blk_after_opening_balance(value: Any, ctx: RuleContext) -> RuleResult:
+    if value is True and ctx.values.get(ctx.params["field"]) is not True:
+        return ctx.t(
+            "Nieuwe administraties zijn standaard geblokkeerd. Demarkeer dit veld pas als de "
+            "administratie klaar is voor gebruik, dus nadat de beginbalans is overgenomen "
+            f"(kies eerst 'ja' bij '{ctx.label(ctx.params['field'])}').",
+            "New administraties are blocked by default. Only clear Blk once the administratie is "
+            "ready for use, i.e. after the opening balance has been carried over "
+            f"(choose 'yes' for '{ctx.label(ctx.params['field'])}' first).",
+        )
+    return None
+
+
+@rule("restart_after_visma_changes", params={"field": (str, "geopend_vanuit_accountview")},
+      field_params=("field",), on_empty=True)
+def restart_after_visma_changes(value: Any, ctx: RuleContext) -> RuleResult:
+    if ctx.values.get(ctx.params["field"]) is True and value is not True:
+        return ctx.t(
+            "Opmerking: Als u Visma.net vanuit AccountView hebt geopend, dan moet u AccountView "
+            "sluiten en opnieuw starten.",
+            "Note: if you opened Visma.net from AccountView, you must close AccountView and "
+            "start it again.",
+        )
+    return None
+
+
+@rule("required_if", params={"field": (str, None)}, field_params=("field",), on_empty=True)
+def required_if(value: Any, ctx: RuleContext) -> RuleResult:
+    other_value = ctx.values.get(ctx.params["field"])
+    if not is_empty(other_value) and other_value is not False and is_empty(value):
+        other = ctx.label(ctx.params["field"])
+        return ctx.t(
+            f"Verplicht als '{other}' is ingevuld of op 'ja' staat.",
+            f"Required when '{other}' is filled in or set to 'yes'.",
+        )
+    return None
+
+
+# --- Check parameters ----------------------------------------------------------------------
+
+
+@rule("port")
+def port(value: Any, ctx: RuleContext) -> RuleResult:
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if number is None and isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number is not None and 1 <= number <= 65535:
+        return None
+    return ctx.t(
+        f"'{value}' is geen geldige poort: kies een getal van 1 tot en met 65535.",
+        f"'{value}' is not a valid port: choose a number from 1 to 65535.",
+    )
+
+
+ADDRESS_PASSWORD_NL = ("Laat het wachtwoord weg uit het adres: koppel bewaart dit veld, een wachtwoord nooit. "
+                       "Heeft de stap een wachtwoordveld, vul het daar in.")
+ADDRESS_PASSWORD_EN = ("Leave the password out of the address: koppel keeps this field, and never a password. "
+                       "If the step has a password field, enter it there.")
+
+
+@rule("url", params={"schemes": (list, ["http", "https"])})
+def url(value: Any, ctx: RuleContext) -> RuleResult:
+    from urllib.parse import urlsplit
+
+    from tui.secrets import url_passwords
+
+    schemes = [str(s).lower() for s in ctx.params["schemes"]]
+    text = str(value).strip()
+    if url_passwords(text):  # the same detection that keeps such an address out of the state file
+        return ctx.t(ADDRESS_PASSWORD_NL, ADDRESS_PASSWORD_EN)  # never quotes the address: it holds the password
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+        valid = parts.scheme.lower() in schemes and bool(parts.hostname) and " " not in text
+        valid = valid and hostname_problem(parts.hostname or "", ctx.lang) is None
+    except ValueError:
+        valid = False
+    if valid:
+        return None
+    shown = "/".join(schemes)
+    return ctx.t(
+        f"'{value}' is geen geldige URL: begin met {shown}:// gevolgd door een servernaam "
+        "(bijv. http://proxy.bedrijf.local:8080).",
+        f"'{value}' is not a valid URL: start with {shown}:// followed by a host name "
+        "(e.g. http://proxy.company.local:8080).",
+    )
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def hostname_problem(value: str, lang: str) -> str | None:
+    text = value.strip().strip("[]")
+    try:
+        ipaddress.ip_address(text)
+        return None
+    except ValueError:
+        pass
+    name = text[:-1] if text.endswith(".") else text
+    labels = name.split(".")
+    numeric = all(label.isdigit() for label in labels)  # "300.1.1.1" is a bad IP, not a name
+    if name and len(name) <= 253 and not numeric and all(_LABEL.fullmatch(lbl) for lbl in labels):
+        return None
+    hint_nl, hint_en = "", ""
+    if "://" in text or "/" in text:
+        hint_nl = " Vul alleen de servernaam in, zonder http:// of pad."
+        hint_en = " Enter only the host name, without http:// or a path."
+    elif ":" in text:
+        hint_nl, hint_en = " Vul de poort apart in.", " Enter the port separately."
+    if lang == "en":
+        return f"'{value}' is not a valid host name or IP address.{hint_en}"
+    return f"'{value}' is geen geldige servernaam of IP-adres.{hint_nl}"
+
+
+@rule("hostname")
+def hostname(value: Any, ctx: RuleContext) -> RuleResult:
+    return hostname_problem(str(value), ctx.lang)
