@@ -332,18 +332,8 @@ class UrlProbe:
                           self.say("https.no_answer_within_hint"))
 
     def _unclear_proxy(self, source: str) -> CheckResult:
-        t = self.ctx.t
-        where = "HTTPS_PROXY/ALL_PROXY" if source == "environment" else t("de systeeminstellingen (Internetopties)",
-                                                                          "the system settings (Internet Options)")
-        return self._fail(
-            "proxy",
-            t(f"proxy uit {where}: gebruikersnaam en wachtwoord staan niet URL-gecodeerd in het adres",
-              f"proxy from {where}: the user name and password in the address are not URL-encoded"),
-            t("Zet gebruikersnaam en wachtwoord in proxy_user en proxy_password, niet in het adres, of codeer "
-              "ze daar (/ als %2F, ? als %3F, # als %23, @ als %40).",
-              "Put the user name and password in proxy_user and proxy_password, not in the address, or encode "
-              "them there (/ as %2F, ? as %3F, # as %23, @ as %40)."),
-        )
+        where = "HTTPS_PROXY/ALL_PROXY" if source == "environment" else self.say("https.the_system_settings")
+        return self._fail("proxy", self.say("https.proxy_unclear", where=where), self.say("https.proxy_unclear_hint"))
 
     def _proxy_refused(self, detail: str, proxy_url: str) -> CheckResult:
         if detail.startswith("407"):

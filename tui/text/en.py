@@ -224,4 +224,7 @@ TEXT: dict[str, str] = {
     "https.not_a_proxy": "must be a proxy address, e.g. http://proxy:8080",
     "https.password_without_user": "proxy_password without proxy_user",
     "tcp.not_a_host": "just a host name or IP address, without http:// and without a port",
+    "https.the_system_settings": "the system settings (Internet Options)",
+    "https.proxy_unclear": "proxy from {where}: the user name and password in the address are not URL-encoded",
+    "https.proxy_unclear_hint": "Put the user name and password in proxy_user and proxy_password, not in the address, or encode them there (/ as %2F, ? as %3F, # as %23, @ as %40).",
 }

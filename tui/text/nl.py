@@ -225,4 +225,7 @@ TEXT: dict[str, str] = {
     "https.not_a_proxy": "moet een proxy-adres zijn, bijv. http://proxy:8080",
     "https.password_without_user": "proxy_password zonder proxy_user",
     "tcp.not_a_host": "alleen een hostnaam of IP-adres, zonder http:// en zonder poort",
+    "https.the_system_settings": "de systeeminstellingen (Internetopties)",
+    "https.proxy_unclear": "proxy uit {where}: gebruikersnaam en wachtwoord staan niet URL-gecodeerd in het adres",
+    "https.proxy_unclear_hint": "Zet gebruikersnaam en wachtwoord in proxy_user en proxy_password, niet in het adres, of codeer ze daar (/ als %2F, ? als %3F, # als %23, @ als %40).",
 }
