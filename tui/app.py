@@ -21,7 +21,8 @@ from tui.screens.help import HelpScreen, context_help
 from tui.screens.main import MainScreen
 from tui.screens.too_small import covers, fit
 from tui.secrets import scrub_text
-from tui.state.session import SessionError, humanize_ago
+from tui.state.session import SessionError
+from tui.state.welcome import humanize_ago
 from tui.typeahead import KeyGate, KeyHandled
 from tui.text import t
 from tui.widgets.keyed import bindings, install
