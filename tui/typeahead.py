@@ -12,7 +12,9 @@ widget; the marker bubbles the key's road after the key, so when it reaches the 
 have run. A second round through the newly focused widget lets what the binding posted (a step being
 opened) be handled too. A screen that moves the focus later still (after a refresh) holds the gate
 until it has (``hold``/``release``). A marker that can no longer arrive (its widget went away with a
-closed dialog) never stalls typing: the gate looks every few milliseconds and gives up after a bound.
+closed dialog) never stalls typing: the gate looks every few milliseconds and gives up after a bound;
+while markers keep getting lost (a bug elsewhere), after a much shorter one, so that 15 held keys are
+not 15 times the bound (30 s: the walker saw that stall).
 
 Textual's private parts used here, in this one module: ``MessagePump._closing``/``_closed`` (is the
 marker's widget still there) and the ``is_forwarded`` flag of input events.
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 HELD_AT_MOST = 10_000  # keys waiting behind a slow one; past that the newest are dropped
 ROUNDS = 2  # marker rounds per key: the key's own road, then the widget it left the focus on
 GIVE_UP_AFTER = 2.0  # s: a marker that never comes back (a bug elsewhere) stalls typing this long at most
+AFTER_A_LOSS = 0.2  # s: the bound while markers keep getting lost: a bug costs one stall, not one per key
 LOOK_EVERY = 0.05  # s: how often the gate checks that the marker's widget still exists
 
 
@@ -60,7 +63,9 @@ class KeyGate:
         self._holds = 0
         self._held_since = 0.0
         self._watch: Timer | None = None
+        self._patience = GIVE_UP_AFTER  # how long the current marker may take
         self.dropped = 0
+        self.stalls = 0  # times typing waited the whole GIVE_UP_AFTER for a marker
 
     @property
     def busy(self) -> bool:
@@ -103,6 +108,7 @@ class KeyGate:
         if self._round < ROUNDS and self._post_marker(self._app.focused or self._app.screen):
             return
         self._waiting_on = None
+        self._patience = GIVE_UP_AFTER  # markers come back again
         await self._next()
 
     # -- inside ------------------------------------------------------------------------------
@@ -133,9 +139,12 @@ class KeyGate:
     async def _look(self) -> None:
         """Give up on a marker whose widget is gone, or that has taken too long; stop looking when idle."""
         target = self._waiting_on
-        if target is not None and (target._closing or target._closed
-                                   or time.monotonic() - self._since > GIVE_UP_AFTER):
+        if target is not None and (target._closing or target._closed):
             self._waiting_on = None
+        elif target is not None and time.monotonic() - self._since > self._patience:
+            self._waiting_on = None
+            self.stalls += self._patience == GIVE_UP_AFTER
+            self._patience = AFTER_A_LOSS
         if self._holds and time.monotonic() - self._held_since > GIVE_UP_AFTER:
             self._holds = 0  # a hold never released (a bug): typing goes on
         await self._next()

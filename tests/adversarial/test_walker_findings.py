@@ -11,6 +11,7 @@ from textual.command import CommandPalette
 
 from tests.adversarial.walker import send_keys
 from tests.ui_helpers import make_app, settle
+from tui.app import KoppelApp
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen
 
@@ -65,3 +66,22 @@ async def test_pageup_in_a_palette_opened_at_1x1_does_not_crash() -> None:
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert isinstance(app.screen, MainScreen) and len(app.screen_stack) == 2
+
+
+async def test_markers_lost_for_every_key_stall_typing_once_not_per_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The type-ahead gate waits for each key's marker (GIVE_UP_AFTER at most). A bug that loses
+    every marker made each held key wait the whole bound: 15 keys, 30 s, the walker's stall. Now the
+    first loss waits the bound, the keys behind it a short one, and every key still arrives."""
+    monkeypatch.setattr(KoppelApp, "on_key_handled", lambda self, marker: None)  # the planted bug
+    app = make_app(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.main_screen.tree.focus()
+        await settle(pilot)
+        start = app.main_screen.tree.cursor_line
+        send_keys(app, ["j"] * 6)
+        for _ in range(2_000):  # until the gate let every key through (not a time: a count of rounds)
+            await pilot.pause(0.01)
+            if app.keys.idle:
+                break
+        assert app.keys.idle and app.keys.stalls == 1
+        assert app.main_screen.tree.cursor_line == start + 6
