@@ -172,7 +172,11 @@ async def test_run_all_checks_at_full_progress_keeps_it(not_applicable) -> None:
         await wait_until(pilot, lambda: not app.main_screen.runs.running())
         await settle(pilot)
         assert session.progress() == before
-        assert all(session.status(key) == "confirmed" for key in checks)
+        # what did not pass keeps the admin's "confirmed"; a pass (on Windows the elevation check
+        # runs for real) makes it done, which counts the same
+        passed = {key for key in checks if session.state.steps[key].result.status in ("ok", "warn")}
+        assert all(session.status(key) == ("done" if key in passed else "confirmed") for key in checks)
+        assert len(passed) < len(checks)
 
 
 async def test_run_all_checks_is_one_save_for_all_the_marks(hang, writes: Writes) -> None:

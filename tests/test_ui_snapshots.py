@@ -68,12 +68,13 @@ def test_first_visit_shows_the_introduction(snap_compare) -> None:
 
 def test_a_failed_save_marks_the_header(snap_compare, monkeypatch) -> None:
     """The disk is full for real as far as koppel can tell (the store's write fails with ENOSPC, at a
-    fixed path for a stable picture): the once-a-second retry fails too, so the mark stays."""
+    fixed path for a stable picture, relative so that Windows, which writes / as \\, shows the same):
+    the once-a-second retry fails too, so the mark stays."""
     from tui.state import atomic
     from tui.state.session import SaveFailed
 
     def full_disk(beside, data):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/koppel/state/.srv01.json.0123.tmp")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "koppel-state/.srv01.json.0123.tmp")
 
     async def fail_a_save(pilot) -> None:
         monkeypatch.setattr(atomic, "write_temp", full_disk)

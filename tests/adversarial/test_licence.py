@@ -27,7 +27,7 @@ def test_child_flooding_stderr_keeps_memory_bounded() -> None:
     finally:
         tracemalloc.stop()
     assert code == 0 and out.strip() == "{}"
-    assert len(err) <= CHILD_OUTPUT_MAX_BYTES and err.endswith("x\n")  # the tail: where an error would be
+    assert len(err) <= CHILD_OUTPUT_MAX_BYTES and err.endswith("x" + os.linesep)  # the tail: where an error would be
     assert peak < 10 * CHILD_OUTPUT_MAX_BYTES, f"peak {peak:,} bytes"
 
 
