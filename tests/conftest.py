@@ -100,6 +100,7 @@ def _stand_in_check(monkeypatch: pytest.MonkeyPatch, mode: str):
     monkeypatch.setitem(registry.CHECKS, "https", ui_flood_check.__name__)
     monkeypatch.setattr(ui_flood_check, "MODE", mode)
     monkeypatch.setattr(ui_flood_check, "cleaned_up", False)
+    monkeypatch.setattr(ui_flood_check, "keep_pouring_until", None)
     return ui_flood_check
 
 
