@@ -111,7 +111,7 @@ def test_state_in_use_exits_3_and_read_only_still_reads(run) -> None:
     holder.record_answers("wizard.beheerder", {"email": "beheer@example.nl"})  # a state to read
     try:
         done = run("answers", "import", "/dev/null" if Path("/dev/null").exists() else "NUL", "--server", "busy")
-        assert done.returncode == 3 and "in use by" in done.stderr and "pid" in done.stderr
+        assert done.returncode == 3 and "in gebruik door" in done.stderr and "pid" in done.stderr
         assert run("status", "--server", "busy").returncode == 0
     finally:
         holder.close()
@@ -308,7 +308,7 @@ def test_answers_file_from_notepad_with_a_bom_and_one_in_another_code_page(run, 
     ansi = tmp_path / "ansi.toml"
     ansi.write_bytes('administraties = ["Café BV"]\n'.encode("cp1252"))
     done = run("answers", "import", str(ansi), "--server", "np")
-    assert done.returncode == 2 and "not UTF-8" in done.stderr and done.stderr.count("\n") == 1
+    assert done.returncode == 2 and "geen UTF-8" in done.stderr and done.stderr.count("\n") == 1
 
 
 def test_output_file_in_a_missing_folder_is_one_clear_line(run, tmp_path: Path) -> None:

@@ -338,7 +338,7 @@ def check_usual_outcome(command: list[str], done: subprocess.CompletedProcess) -
     """What a command without state says here: a refused port is a problem found (1), a missing
     PDF or zip is bad input (2), the playbook is fine (0)."""
     if command[0] in ("license", "extract"):
-        assert done.returncode == 2 and one_line(done).startswith("file not found: ")
+        assert done.returncode == 2 and one_line(done).startswith("bestand niet gevonden: ")
     else:
         assert done.returncode == (1 if command[0] == "probe" else 0), done.stderr
 
@@ -382,10 +382,10 @@ def unreadable(kind: str, tmp_path: Path, writable_again: list[Path]) -> tuple[P
         path.mkdir()
         return path, f"Is a directory: {path}"
     if kind == "missing":
-        return path, f"file not found: {path}"
+        return path, f"bestand niet gevonden: {path}"
     if kind == "not-utf8":
         path.write_bytes(ANSWERS.replace("beheer", "b\xe9heer").encode("cp1252"))
-        return path, f"{path}: not UTF-8 text; save it as UTF-8"
+        return path, f"{path}: geen UTF-8-tekst; sla het op als UTF-8"
     path.write_text(ANSWERS, encoding="utf-8")
     path.chmod(0)
     writable_again.append(path)

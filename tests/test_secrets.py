@@ -283,7 +283,7 @@ def test_log_files_and_error_messages_never_show_an_address_password(tmp_path: P
     log.write([f"connecting via http://{USER}:{CORE}@proxy:8080 and https://host:443/path"])
     text = (tmp_path / "x.log").read_text(encoding="utf-8")
     assert text.endswith(f"connecting via http://{USER}:********@proxy:8080 and https://host:443/path\n")
-    code, message = explain(RuntimeError(f"cannot reach https://{USER}:p@ss:{CORE}@proxy:8080/x"))
+    code, message = explain(RuntimeError(f"cannot reach https://{USER}:p@ss:{CORE}@proxy:8080/x"), "en")
     assert code == 1 and message == f"internal error (RuntimeError): cannot reach https://{USER}:********@proxy:8080/x"
     # what is not a password stays as it was; digits, '/' and a later '@' may be a password (user:12/x@host)
     plain = "https://127.0.0.1:8443/a?b=c mail admin@example.nl http://proxy:8080"

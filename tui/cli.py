@@ -102,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _reader_gone(error):  # `koppel status | more` and the reader quit: nothing left to say
             _silence_stdout()
             return EXIT_PROBLEM
-        code, message = headless.explain(error)
+        from tui.state.session import default_lang
+
+        code, message = headless.explain(error, default_lang(getattr(args, "lang", None)))
         print(f"koppel: {message}", file=sys.stderr)
         return code
 
@@ -131,14 +133,6 @@ def _silence_stdout() -> None:
         pass
 
 
-NO_TERMINAL = {
-    "nl": "koppel: geen terminal; start koppel in een terminal (over SSH: ssh -t SERVER koppel) of gebruik "
-          "de opdrachten zonder scherm (koppel status, koppel check, koppel --help)",
-    "en": "koppel: no terminal; start koppel in a terminal (over SSH: ssh -t SERVER koppel) or use the "
-          "commands without a screen (koppel status, koppel check, koppel --help)",
-}
-
-
 def has_terminal() -> bool:
     """Whether stdin and stdout are a terminal: without one the app cannot be used (at EOF
     Textual's input thread spins and q never arrives)."""
@@ -162,7 +156,9 @@ def launch(args: argparse.Namespace) -> int:
         raise StateUnavailable(f"{error}; to only look: koppel --read-only") from None
     if not terminal:  # said before Textual starts; the lock is let go at once
         session.close()
-        print(NO_TERMINAL["en" if default_lang(args.lang) == "en" else "nl"], file=sys.stderr)
+        from tui.text import t
+
+        print(f"koppel: {t('cli.no_terminal', default_lang(args.lang))}", file=sys.stderr)
         return EXIT_USAGE
     from tui.app import KoppelApp
     from tui.checks.engine import LogFile

@@ -17,6 +17,8 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from tui.text import t
+
 _ascii_requested = False  # --ascii on the command line (ask_for_ascii)
 
 
@@ -145,7 +147,7 @@ class ProgressLine:
     def __init__(self, total: int, lang: str, *, enabled: bool) -> None:
         self.total, self.done = total, 0
         self.enabled = enabled and total > 0
-        self.word = "checks" if lang == "en" else "controles"
+        self.word = t("progress.checks", lang)
         self.width = 0
 
     def show(self) -> None:

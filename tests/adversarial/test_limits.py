@@ -66,7 +66,7 @@ def test_requires_chain_of_5000_steps_loads(tmp_path: Path, subprocess_env: dict
     path.write_text(chain_playbook(5000), encoding="utf-8")
     assert len(load_playbook(path).steps()) == 5000
     done = run(["playbook", "validate", str(path)], subprocess_env)
-    assert done.returncode == 0 and "5000 steps" in done.stdout, done.stderr[:500]
+    assert done.returncode == 0 and "5000 stappen" in done.stdout, done.stderr[:500]
 
 
 def test_requires_chain_of_5000_steps_with_a_cycle_is_located(tmp_path: Path) -> None:

@@ -11,15 +11,17 @@ import argparse
 import os
 import sys
 
-from tui.console import ask_for_ascii
+from tui.console import ask_for_ascii, local_time
 from tui.exit_codes import EXIT_IN_USE, EXIT_PROBLEM, EXIT_USAGE
 from tui.headless import check_commands, playbook_commands, state_commands
 from tui.headless.common import UsageError
 from tui.secrets import scrub_text
+from tui.text import t
 
 
-def explain(error: BaseException) -> tuple[int, str]:
-    """An exit code and one line for any failure, so no traceback ever reaches the admin."""
+def explain(error: BaseException, lang: str = "nl") -> tuple[int, str]:
+    """An exit code and one line for any failure, in the admin's language, so no traceback ever
+    reaches the admin."""
     from tui.playbook.loader import PlaybookError
     from tui.state.paths import BadServerName
     from tui.state.errors import SessionError
@@ -30,14 +32,15 @@ def explain(error: BaseException) -> tuple[int, str]:
     if isinstance(error, NoState):
         return EXIT_PROBLEM, str(error)
     if isinstance(error, StateInUse):
-        return EXIT_IN_USE, f"{error} (open it with --read-only to look)"
+        holder = t("error.in_use_unknown", lang) if error.owner is None or error.pid is None else f"{error.owner}, pid {error.pid}"
+        return EXIT_IN_USE, t("error.in_use", lang, server=error.server, holder=holder, since=local_time(error.since))
     if isinstance(error, (PlaybookError, BadServerName, SessionError, UsageError)):
         return EXIT_USAGE, str(error)
     if isinstance(error, FileNotFoundError):
-        return EXIT_USAGE, f"file not found: {error.filename}"
+        return EXIT_USAGE, t("error.file_not_found", lang, path=error.filename)
     if isinstance(error, OSError):
         return EXIT_USAGE, describe_os_error(error)
-    return EXIT_PROBLEM, scrub_text(f"internal error ({type(error).__name__}): {error}")
+    return EXIT_PROBLEM, scrub_text(t("error.internal", lang, kind=type(error).__name__, error=error))
 
 
 def _closed_streams_to_null() -> None:

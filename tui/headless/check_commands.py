@@ -65,7 +65,7 @@ def probe(args: argparse.Namespace) -> int:
         try:
             port = int(args.port)
         except ValueError:
-            raise UsageError(f"port must be a whole number from 1 to 65535, not '{args.port}'") from None
+            raise UsageError(t("probe.bad_port", lang, port=args.port)) from None
         name, params = "tcp", {"host": args.host, "port": port}
     else:
         name, params = "https", {"url": args.url}
@@ -80,8 +80,9 @@ def licence(args: argparse.Namespace) -> int:
     from tui.checks.licence_pdf import LicenceReadError, read_licence_async
     from tui.state.language import default_lang
 
+    lang = default_lang(args.lang)
     if not Path(args.pdf).is_file():
-        raise UsageError(f"file not found: {args.pdf}")
+        raise UsageError(t("error.file_not_found", lang, path=args.pdf))
     lines: list[str] = []
     echo = _echo(args)
 
@@ -90,7 +91,6 @@ def licence(args: argparse.Namespace) -> int:
         if echo:
             echo(line)
 
-    lang = default_lang(args.lang)
     try:
         info = run_checks_aside(read_licence_async(args.pdf, lang=lang, log=log))
     except LicenceReadError as error:
@@ -99,16 +99,14 @@ def licence(args: argparse.Namespace) -> int:
         else:
             print(f"{mark('fail')} {error}" + (f"\n  {error.hint}" if error.hint else ""))
         return EXIT_PROBLEM
-    verdict = " ".join(info.problems) or (
-        "the licence meets the requirements: Team or Business, AutoReport-koppeling, 9.8 or later" if lang == "en"
-        else "de licentie voldoet: Team of Business, AutoReport-koppeling, 9.8 of hoger")
+    verdict = " ".join(info.problems) or t("licence.meets", lang)
     if args.json:
         print_json({**info.model_dump(), "message": verdict, "hint": " ".join(info.hints), "log": lines})
     else:
         for field in ("edition", "version", "customer", "licence_number", "modules"):
             value = getattr(info, field)
             if value:
-                print(f"{field}: {', '.join(value) if isinstance(value, list) else value}")
+                print(f"{t('licence.' + field, lang)}: {', '.join(value) if isinstance(value, list) else value}")
         print(f"{mark(info.status)} {verdict}")
         for hint in info.hints:
             print(f"  {hint}")
@@ -118,10 +116,10 @@ def licence(args: argparse.Namespace) -> int:
 def extract(args: argparse.Namespace) -> int:
     from tui.state.language import default_lang
 
+    lang = default_lang(args.lang)
     if not Path(args.zip).is_file():
-        raise UsageError(f"file not found: {args.zip}")
-    result, lines = _run("gateway_zip", {"zip": args.zip, "target": args.dest}, default_lang(args.lang),
-                         echo=_echo(args))
+        raise UsageError(t("error.file_not_found", lang, path=args.zip))
+    result, lines = _run("gateway_zip", {"zip": args.zip, "target": args.dest}, lang, echo=_echo(args))
     return _report(result, lines, args.json)
 
 
@@ -184,7 +182,7 @@ def check(args: argparse.Namespace) -> int:
             if row["hint"] and row["status"] != "ok":
                 print(f"    {row['hint']}")
     if log_file is not None and log_file.problem:  # the results stand; the log is what is missing
-        print(f"koppel: {log_file.problem}; the results above are not in the log", file=sys.stderr)
+        print(f"koppel: {t('check.log_missing', session.lang, problem=log_file.problem)}", file=sys.stderr)
     return EXIT_PROBLEM if any(row["status"] == "fail" for row in rows) else EXIT_OK
 
 

@@ -52,14 +52,15 @@ def open_for(args: argparse.Namespace, *, read_only: bool = False, must_exist: b
     return session
 
 
-def read_text_file(path: Path, max_bytes: int) -> str:
+def read_text_file(path: Path, max_bytes: int, lang: str) -> str:
     """A text file the admin made: UTF-8, with or without the BOM Notepad may write; refused beyond
     ``max_bytes`` (never more than that is read: /dev/zero is refused, not swallowed)."""
     from tui.playbook.loader import read_limited
+    from tui.text import t
 
     try:
         return read_limited(path, max_bytes).decode("utf-8-sig")
     except ValueError as error:  # UnicodeDecodeError is one too, so it is told apart
         if not isinstance(error, UnicodeDecodeError):
             raise UsageError(f"{path}: {error}") from None
-        raise UsageError(f"{path}: not UTF-8 text; save it as UTF-8 (Notepad: Save as, Encoding UTF-8)") from None
+        raise UsageError(t("error.not_utf8", lang, path=path)) from None

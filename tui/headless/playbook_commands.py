@@ -8,14 +8,16 @@ from typing import Any
 
 from tui.console import print_json
 from tui.exit_codes import EXIT_OK
+from tui.text import t
 
 
 def playbook_validate(args: argparse.Namespace) -> int:
     from tui.playbook.loader import load_playbook
+    from tui.state.session import default_lang
 
     playbook = load_playbook(Path(args.file))
-    steps = playbook.steps()
-    print(f"{args.file}: ok ({len(playbook.sections)} sections, {len(steps)} steps)")
+    print(t("playbook.valid", default_lang(args.lang), file=args.file, sections=len(playbook.sections),
+            steps=len(playbook.steps())))
     return EXIT_OK
 
 
@@ -32,8 +34,8 @@ def playbook_show(args: argparse.Namespace) -> int:
     for number, section in enumerate(playbook.sections, 1):
         print(f"\n{number}. {section.title.get(lang)}" + (f"  [{section.menu_path}]" if section.menu_path else ""))
         for step in section.steps:
-            extras = [step.kind] + (["per administratie"] if step.scope == "administratie" else []) + (
-                ["optional"] if step.optional else [])
+            extras = [t(f"kind.{step.kind}", lang)] + ([t("scope.administratie", lang)] if step.scope == "administratie"
+                                                        else []) + ([t("detail.optional", lang)] if step.optional else [])
             print(f"   - {step.title.get(lang)}  ({step.id}; {', '.join(extras)})")
             if step.menu_path:
                 print(f"       {step.menu_path}")

@@ -134,7 +134,9 @@ def answers_import(args: argparse.Namespace) -> int:
     from tui.limits import ANSWERS_FILE_MAX_BYTES, clip
     from tui.playbook.answers import import_answers
 
-    text = read_text_file(Path(args.file), ANSWERS_FILE_MAX_BYTES)
+    from tui.state.session import default_lang
+
+    text = read_text_file(Path(args.file), ANSWERS_FILE_MAX_BYTES, default_lang(args.lang))
     session = open_for(args, must_exist=False)  # an answers file prepares a new server too
     try:
         _note_address_passwords(session, text)  # a rule's message may quote a value: never such a password
@@ -145,7 +147,8 @@ def answers_import(args: argparse.Namespace) -> int:
             for problem in problems[:MAX_PROBLEMS_SHOWN]:
                 print(f"{args.file}: {clip(session.scrub(problem))}", file=sys.stderr)
             if len(problems) > MAX_PROBLEMS_SHOWN:
-                print(f"{args.file}: ... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems", file=sys.stderr)
+                more = t("import.more_problems", session.lang, n=f"{len(problems) - MAX_PROBLEMS_SHOWN:,}")
+                print(f"{args.file}: {more}", file=sys.stderr)
             return EXIT_USAGE
         session.record_all_answers(values)
         print(t("import.done", session.lang, n=len(values), name=session.state.server))

@@ -227,4 +227,30 @@ TEXT: dict[str, str] = {
     "https.the_system_settings": "the system settings (Internet Options)",
     "https.proxy_unclear": "proxy from {where}: the user name and password in the address are not URL-encoded",
     "https.proxy_unclear_hint": "Put the user name and password in proxy_user and proxy_password, not in the address, or encode them there (/ as %2F, ? as %3F, # as %23, @ as %40).",
+    # headless messages (errors, licence, probe, extract, playbook, answers)
+    "error.in_use": "state of server {server} is in use by {holder}, since {since} (open it with --read-only to look)",
+    "error.in_use_unknown": "another program that left no owner information (not a koppel, or one that could not say who it is)",
+    "error.file_not_found": "file not found: {path}",
+    "error.internal": "internal error ({kind}): {error}",
+    "error.not_utf8": "{path}: not UTF-8 text; save it as UTF-8 (Notepad: Save as, Encoding UTF-8)",
+    "probe.bad_port": "port must be a whole number from 1 to 65535, not '{port}'",
+    "licence.meets": "the licence meets the requirements: Team or Business, AutoReport-koppeling, 9.8 or later",
+    "licence.edition": "Edition",
+    "licence.version": "Version",
+    "licence.customer": "Customer",
+    "licence.licence_number": "Licence number",
+    "licence.modules": "Modules",
+    "check.log_missing": "{problem}; the results above are not in the log",
+    "import.more_problems": "... and {n} more problems",
+    "playbook.valid": "{file}: ok ({sections} sections, {steps} steps)",
+    "kind.manual": "manual",
+    "kind.form": "form",
+    "kind.check": "check",
+    "kind.action": "action",
+    "scope.administratie": "per administratie",
+    "cli.no_terminal": (
+        "no terminal; start koppel in a terminal (over SSH: ssh -t SERVER koppel) or use the commands without "
+        "a screen (koppel status, koppel check, koppel --help)"
+    ),
+    "progress.checks": "checks",
 }

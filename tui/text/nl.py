@@ -228,4 +228,30 @@ TEXT: dict[str, str] = {
     "https.the_system_settings": "de systeeminstellingen (Internetopties)",
     "https.proxy_unclear": "proxy uit {where}: gebruikersnaam en wachtwoord staan niet URL-gecodeerd in het adres",
     "https.proxy_unclear_hint": "Zet gebruikersnaam en wachtwoord in proxy_user en proxy_password, niet in het adres, of codeer ze daar (/ als %2F, ? als %3F, # als %23, @ als %40).",
+    # headless messages (errors, licence, probe, extract, playbook, answers)
+    "error.in_use": "de voortgang van server {server} is in gebruik door {holder}, sinds {since} (open hem met --read-only om te kijken)",
+    "error.in_use_unknown": "een ander programma dat niet zegt wie het is (geen koppel, of een die dat niet kon opschrijven)",
+    "error.file_not_found": "bestand niet gevonden: {path}",
+    "error.internal": "interne fout ({kind}): {error}",
+    "error.not_utf8": "{path}: geen UTF-8-tekst; sla het op als UTF-8 (Kladblok: Opslaan als, Codering UTF-8)",
+    "probe.bad_port": "de poort is een geheel getal van 1 tot en met 65535, niet '{port}'",
+    "licence.meets": "de licentie voldoet: Team of Business, AutoReport-koppeling, 9.8 of hoger",
+    "licence.edition": "Editie",
+    "licence.version": "Versie",
+    "licence.customer": "Klant",
+    "licence.licence_number": "Licentienummer",
+    "licence.modules": "Modules",
+    "check.log_missing": "{problem}; de resultaten hierboven staan niet in het logboek",
+    "import.more_problems": "... en nog {n} problemen",
+    "playbook.valid": "{file}: in orde ({sections} secties, {steps} stappen)",
+    "kind.manual": "handmatig",
+    "kind.form": "formulier",
+    "kind.check": "controle",
+    "kind.action": "actie",
+    "scope.administratie": "per administratie",
+    "cli.no_terminal": (
+        "geen terminal; start koppel in een terminal (over SSH: ssh -t SERVER koppel) of gebruik de opdrachten "
+        "zonder scherm (koppel status, koppel check, koppel --help)"
+    ),
+    "progress.checks": "controles",
 }

@@ -1,0 +1,86 @@
+"""The headless commands speak the admin's language like the app: their messages are rows of the
+text tables (tui/text/nl.py, en.py), chosen by --lang / KOPPEL_LANG / the locale."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.headless import explain
+from tui.playbook.loader import builtin_playbook_path
+from tui.state.store import StateInUse
+from tui.text import status_word, t
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def koppel(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(params=["nl", "en"])
+def lang(request, monkeypatch) -> str:
+    monkeypatch.setenv("KOPPEL_LANG", request.param)  # as the admin's locale would choose
+    return request.param
+
+
+def test_a_missing_licence_or_zip_is_said_in_the_admins_language(capsys, lang: str, tmp_path: Path) -> None:
+    missing = tmp_path / "licentie.pdf"
+    assert koppel(capsys, "license", str(missing)) == (2, "", f"koppel: {t('error.file_not_found', lang, path=missing)}\n")
+    missing_zip = tmp_path / "opg_Installer.zip"
+    code, _, err = koppel(capsys, "extract", str(missing_zip), str(tmp_path / "doel"))
+    assert code == 2 and err == f"koppel: {t('error.file_not_found', lang, path=missing_zip)}\n"
+
+
+def test_a_bad_port_for_probe(capsys, lang: str) -> None:
+    assert koppel(capsys, "probe", "tcp", "127.0.0.1", "poort") == (2, "", f"koppel: {t('probe.bad_port', lang, port='poort')}\n")
+
+
+def test_servers_and_the_playbook_commands(capsys, lang: str) -> None:
+    assert koppel(capsys, "servers") == (0, t("servers.none", lang) + "\n", "")
+    path = builtin_playbook_path()
+    code, out, _ = koppel(capsys, "playbook", "validate", str(path))
+    assert code == 0 and re.fullmatch(re.escape(t("playbook.valid", lang, file=path, sections="N", steps="M"))
+                                      .replace("N", r"\d+").replace("M", r"\d+") + "\n", out), out
+    code, out, _ = koppel(capsys, "playbook", "show")
+    assert code == 0 and f"(vereisten.versie; {t('kind.check', lang)})" in out
+    assert f"; {t('kind.form', lang)}, {t('scope.administratie', lang)}, {t('detail.optional', lang)})" in out
+
+
+def test_an_answers_file_that_is_not_utf8(capsys, lang: str, tmp_path: Path) -> None:
+    path = tmp_path / "antwoorden.toml"
+    path.write_bytes('[wizard.beheerder]\nemail = "b\xe9heer@example.nl"\n'.encode("cp1252"))
+    assert koppel(capsys, "answers", "import", str(path)) == (2, "", f"koppel: {t('error.not_utf8', lang, path=path)}\n")
+
+
+def test_state_in_use_and_an_internal_error(lang: str) -> None:
+    since = datetime(2026, 12, 1, 21, 30, tzinfo=timezone.utc)
+    code, said = explain(StateInUse("av-srv01", "beheerder@AV-SRV01", 4242, since), lang)
+    assert code == 3 and said == t("error.in_use", lang, server="av-srv01", holder="beheerder@AV-SRV01, pid 4242",
+                                   since=f"{since.astimezone():%Y-%m-%d %H:%M}")
+    assert explain(StateInUse("av-srv01", None, None, since), lang)[1].startswith(
+        t("error.in_use", lang, server="av-srv01", holder=t("error.in_use_unknown", lang), since="")[:30])
+    assert explain(RuntimeError("boom"), lang) == (1, t("error.internal", lang, kind="RuntimeError", error="boom"))
+
+
+def test_no_headless_module_keeps_its_own_pair_of_words() -> None:
+    """Words live in the text tables: an inline `"x" if lang == "en" else "y"` pair is a twin of them."""
+    face = [ROOT / "tui" / "cli.py", ROOT / "tui" / "console.py", ROOT / "tui" / "report.py",
+            ROOT / "tui" / "server_choice.py", *sorted((ROOT / "tui" / "headless").glob("*.py"))]
+    pairs = {path.name: line.strip() for path in face for line in path.read_text(encoding="utf-8").splitlines()
+             if re.search(r"""lang\s*[!=]=\s*["']en["']""", line)}
+    assert pairs == {}
+
+
+def test_status_words_in_status_are_the_apps(capsys, lang: str) -> None:
+    assert main(["answers", "import", os.devnull, "--server", "av-srv01"]) == 0
+    capsys.readouterr()
+    code, out, _ = koppel(capsys, "status", "--server", "av-srv01")
+    assert code == 0 and f": {status_word('todo', lang)}\n" in out and f": {status_word('blocked', lang)}\n" in out
