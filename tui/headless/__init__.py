@@ -13,7 +13,7 @@ import sys
 
 from tui.console import ask_for_ascii, local_time
 from tui.exit_codes import EXIT_IN_USE, EXIT_PROBLEM, EXIT_USAGE
-from tui.headless import check_commands, playbook_commands, state_commands
+from tui.headless import check_commands, fast, playbook_commands, state_commands
 from tui.headless.common import UsageError
 from tui.secrets import scrub_text
 from tui.text import t
@@ -54,6 +54,9 @@ def _closed_streams_to_null() -> None:
 def dispatch(args: argparse.Namespace) -> int:
     _closed_streams_to_null()
     ask_for_ascii(bool(getattr(args, "ascii", False)))
+    answered = fast.run(args)  # status and playbook show from plain JSON, when the caches have them
+    if answered is not None:
+        return answered
     command = args.command
     if command == "answers":
         answers = {"import": state_commands.answers_import, "export": state_commands.answers_export}

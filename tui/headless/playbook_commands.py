@@ -26,8 +26,12 @@ def playbook_show(args: argparse.Namespace) -> int:
     from tui.state.language import default_lang
 
     playbook = load_playbook(Path(args.playbook)) if args.playbook else load_builtin()
-    lang = default_lang(args.lang)
-    if args.json:
+    return show_playbook(playbook, default_lang(args.lang), args.json)
+
+
+def show_playbook(playbook: Any, lang: str, as_json: bool) -> int:
+    """The one body of ``koppel playbook show``, for the validated playbook or its plain cached copy."""
+    if as_json:
         print_json(playbook_as_json(playbook, lang))
         return EXIT_OK
     print(f"{playbook.title.get(lang)} ({playbook.source})")

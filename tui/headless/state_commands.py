@@ -16,7 +16,12 @@ from tui.text import status_said, t
 
 
 def status(args: argparse.Namespace) -> int:
-    session = open_for(args, read_only=True)
+    return show_status(open_for(args, read_only=True), args.json)
+
+
+def show_status(session: Any, as_json: bool) -> int:
+    """The one body of ``koppel status``, for a session opened in full or read from plain JSON
+    (tui.headless.fast)."""
     lang = session.lang
     steps = []
     for ref in session.refs():
@@ -25,7 +30,7 @@ def status(args: argparse.Namespace) -> int:
                       "status": session.status(ref.key), "check_since": entry.check_since,
                       "updated_at": entry.updated_at, "by": entry.by})
     count = session.count()
-    if args.json:
+    if as_json:
         print_json({"server": session.state.server, **count.as_json(), "steps": steps})
         return EXIT_OK
     print(f"{session.state.server}: {count.text(lang)}")

@@ -21,9 +21,9 @@ from tui.limits import NESTING_MAX, PLAYBOOK_FILE_MAX_BYTES, nesting_depth, quot
 from tui.playbook.names import did_you_mean
 from tui.playbook.cross_checks import cross_check
 from tui.playbook.model import Playbook
+from tui.playbooks import builtin_playbook_path
 from tui.safe_text import describe, first_unsafe, safe
 
-BUILTIN_PLAYBOOK = "av638111.toml"
 
 
 class PlaybookError(Exception):
@@ -231,10 +231,6 @@ def load_playbook(path: Path) -> Playbook:
     if problems := cross_check(playbook):
         raise PlaybookError(path, problems)
     return playbook
-
-
-def builtin_playbook_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "playbooks" / BUILTIN_PLAYBOOK
 
 
 @functools.cache

@@ -11,6 +11,9 @@ from typing import Annotated, Any, Callable, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field as PydanticField, model_validator
 
+# WARNING_LABELS: re-exported, the note test reads it here
+from tui.playbook.methods import WARNING_LABELS, Labelled, PlaybookMethods, TextMethods, WarningMethods  # noqa: F401
+
 Lang = Literal["nl", "en"]
 
 StepKind = Literal["manual", "form", "check", "action"]
@@ -18,10 +21,6 @@ FieldType = Literal["text", "email", "int", "choice", "bool", "path", "secret", 
 Scope = Literal["server", "administratie"]
 WarningKind = Literal["let_op", "opmerking"]
 
-WARNING_LABELS: dict[WarningKind, dict[Lang, str]] = {
-    "let_op": {"nl": "Let op", "en": "Caution"},
-    "opmerking": {"nl": "Opmerking", "en": "Note"},
-}
 
 
 # A section, step or field id names state keys, answers-file tables and {step:field} placeholders:
@@ -48,7 +47,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(_Strict):
+class Text(_Strict, TextMethods):
     """A text in Dutch (the source, always present) and English (falls back to Dutch)."""
 
     nl: str
@@ -60,9 +59,6 @@ class Text(_Strict):
         # A plain string in TOML is Dutch only: menu paths and screen names stay Dutch anyway.
         return {"nl": value} if isinstance(value, str) else value
 
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" and self.en else self.nl
-
 
 class Instruction(_Strict):
     """One numbered instruction of the note, word for word, with an optional follow-up line."""
@@ -71,15 +67,12 @@ class Instruction(_Strict):
     result: Text | None = None  # the indented line under it in the note ("AccountView meldt ...")
 
 
-class StepWarning(_Strict):
+class StepWarning(_Strict, WarningMethods):
     """A "Let op" / "Opmerking" block of the note. ``after`` = instruction number it follows."""
 
     kind: WarningKind
     text: Text
     after: int | None = None
-
-    def label(self, lang: str) -> str:
-        return WARNING_LABELS[self.kind]["en" if lang == "en" else "nl"]
 
 
 class ContextLine(_Strict):
@@ -181,7 +174,7 @@ def _resolve_value(value: Any, answer: Callable[[str, str], Any], administratie:
     return PARAM_REF.sub(lambda m: "" if (v := lookup(m)) is None else str(v), value)
 
 
-class Step(_Strict):
+class Step(_Strict, Labelled):
     id: Id
     title: Text
     short: Text | None = None  # the tree's label when the title would be cut at 80 columns
@@ -204,16 +197,12 @@ class Step(_Strict):
     def field(self, field_id: str) -> FormField | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
-    def label(self, lang: str) -> str:
-        """What the tree shows: the short title if the playbook gives one."""
-        return (self.short or self.title).get(lang)
-
     @property
     def secret_field_ids(self) -> frozenset[str]:
         return frozenset(f.id for f in self.fields if f.secret)
 
 
-class Section(_Strict):
+class Section(_Strict, Labelled):
     id: Id
     title: Text
     short: Text | None = None  # the tree's label when the title would be cut at 80 columns
@@ -221,11 +210,8 @@ class Section(_Strict):
     menu_path: str | None = None
     steps: list[Step] = PydanticField(default_factory=list)
 
-    def label(self, lang: str) -> str:
-        return (self.short or self.title).get(lang)
 
-
-class Playbook(_Strict):
+class Playbook(_Strict, PlaybookMethods):
     id: str
     title: Text
     source: str = ""  # e.g. "AV-638111"
@@ -236,22 +222,3 @@ class Playbook(_Strict):
     # "step_id:field" of the list field naming the administraties that scoped steps repeat for
     administraties_field: str | None = None
     sections: list[Section]
-
-    def steps(self) -> list[Step]:
-        return [step for section in self.sections for step in section.steps]
-
-    def step(self, step_id: str) -> Step | None:
-        return next((s for s in self.steps() if s.id == step_id), None)
-
-    def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)
-
-    def section_of(self, step_id: str) -> Section | None:
-        return next((sec for sec in self.sections for s in sec.steps if s.id == step_id), None)
-
-    def administraties_ref(self) -> tuple[str, str] | None:
-        """(step id, field id) of the administraties list, if the playbook has scoped steps."""
-        if not self.administraties_field:
-            return None
-        step_id, _, field_id = self.administraties_field.partition(":")
-        return step_id, field_id

@@ -5,11 +5,13 @@ never changes it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from tui.playbook.model import Playbook, Section, Step
 from tui.state.counts import CLOSED, UNSEEN, Tally, tally
-from tui.state.model import ServerState
+
+if TYPE_CHECKING:  # types only: a status read from plain JSON never loads pydantic (tui.headless.fast)
+    from tui.playbook.model import Playbook, Section, Step
+    from tui.state.model import ServerState
 
 
 class UnknownStep(KeyError):

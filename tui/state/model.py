@@ -6,21 +6,16 @@ Secrets never enter these models: tui.session drops secret fields before they ge
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 2
+from tui.state.schema import SCHEMA_VERSION, now  # here too for the model's users
 
 # confirmed: closed by the admin's hand although the check failed, could not run here or never ran
 StepStatus = Literal["todo", "running", "done", "confirmed", "failed", "skipped", "interrupted"]
 ResultStatus = Literal["ok", "warn", "fail", "na"]
-LOG_TAIL_LINES = 200
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class StepResult(BaseModel):

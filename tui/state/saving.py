@@ -4,16 +4,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from tui.state.errors import SaveFailed
-from tui.state.model import ServerState
 from tui.text import t
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a status read from plain JSON never loads pydantic (tui.headless.fast)
+    from tui.state.model import ServerState
     from tui.state.store import StateStore
 
 
@@ -65,11 +64,13 @@ class Saves:
         and is written again later)."""
         if not self._dirty or self.store is None or not self.writable:
             return
+        from asyncio import to_thread  # only the app saves off its loop: headless commands never load asyncio
+
         self._dirty = False
         write = self.store.prepare_save(self.state)
         try:
             with self._saving():
-                await asyncio.to_thread(write)
+                await to_thread(write)
         except SaveFailed:
             self._dirty = True
             self.store.schedule_save(self.state)

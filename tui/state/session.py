@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager, Iterable, Protocol
 
 from tui import __version__
-from tui.playbook.model import Playbook
 from tui.state.checklist import Checklist, StepRef, UnknownStep
 from tui.state.counts import CLOSED, Tally
 from tui.state.errors import NotOptional, ReadOnly, SaveFailed, SessionError, StateUnavailable, StepBlocked
 from tui.state.language import default_lang
-from tui.state.model import LOG_TAIL_LINES, ServerState, StepResult, StepState, now
 from tui.state.saving import Saves, describe_os_error
+from tui.state.schema import LOG_TAIL_LINES, now
 from tui.state.typed_secrets import TypedSecrets, note_address_passwords
 from tui.state.welcome import WelcomeBack
 from tui.text import t
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a status read from plain JSON never loads pydantic (tui.headless.fast)
+    from tui.playbook.model import Playbook
+    from tui.state.model import ServerState, StepState
     from tui.playbook.rules import Finding
     from tui.state.store import StateStore
 
@@ -302,6 +303,8 @@ class Session:
             entry.status, entry.check_since = held, result.status
         else:
             entry.status, entry.check_since = verdict, None
+        from tui.state.model import StepResult
+
         entry.result = StepResult(
             status=result.status, message=self.scrub(result.message), hint=self.scrub(result.hint),
             evidence=self.scrub_value(result.evidence), duration_ms=result.duration_ms)

@@ -4,10 +4,12 @@ spelling), and the passwords written into addresses, which a stored field refuse
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.secrets import remember, scrub_text, scrub_value, url_passwords
-from tui.state.model import ServerState
+
+if TYPE_CHECKING:  # types only: a status read from plain JSON never loads pydantic (tui.headless.fast)
+    from tui.state.model import ServerState
 
 
 class TypedSecrets:

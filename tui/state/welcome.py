@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tui.state.model import now
+from tui.state.schema import now
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,146 @@
+"""`koppel status` and `koppel playbook show` without pydantic: the same command bodies, fed a
+playbook and a state read as plain JSON (issue 11: tens of milliseconds, not a second).
+
+Never stale: the playbook's plain copy is keyed on the hash of the TOML file's bytes (and koppel's
+version), and a state file is read this way only when its exact bytes (by hash) were accepted by
+the models before. Anything else - a first run, a changed or damaged file, an older schema, a server
+chosen among several, an unreadable cache - takes the full road, which prints as it always did and
+leaves the caches for the next time. The caches live in koppel's home (``cache/``); a home that
+cannot be written only means no cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui import __version__
+from tui.limits import PLAYBOOK_FILE_MAX_BYTES, STATE_FILE_MAX_BYTES
+
+CACHE = "cache"
+
+
+def run(args: argparse.Namespace) -> int | None:
+    """The command's exit code, or None: take the full road (the caches are filled for next time)."""
+    try:
+        if args.command == "status":
+            return _status(args)
+        if args.command == "playbook" and args.playbook_command == "show":
+            return _playbook_show(args)
+    except (OSError, ValueError):  # a cache or file that cannot be read this way: the full road says it
+        return None
+    return None
+
+
+def _status(args: argparse.Namespace) -> int | None:
+    from tui.headless.state_commands import show_status
+    from tui.server_choice import ServerChoice
+    from tui.state.paths import default_server, safe_server_name, state_dir
+    from tui.state.raw import read_state
+    from tui.state.session import Session, default_lang
+
+    playbook = _playbook(args)  # on a miss, still on: both caches are filled by this one full run
+    home = _home(args)
+    if args.server is not None:
+        choice = ServerChoice(safe_server_name(args.server), "given", ())
+    else:  # this machine's own state; choosing among the others reads them all: the full road
+        choice = ServerChoice(default_server(), "this_machine", ())
+    raw = _read(state_dir(home, create=False) / f"{choice.name}.json", STATE_FILE_MAX_BYTES)
+    if raw is None or not _accepted_before(home, choice.name, raw) or playbook is None:
+        return None
+    state = read_state(raw, choice.name)
+    if said := choice.said(default_lang(args.lang)):
+        print(f"koppel: {said}", file=sys.stderr)
+    if not state.playbook_id:
+        state.playbook_id = playbook.id
+    return show_status(Session(playbook, state, lang=default_lang(args.lang or state.lang)), args.json)
+
+
+def _playbook_show(args: argparse.Namespace) -> int | None:
+    from tui.headless.playbook_commands import show_playbook
+    from tui.state.session import default_lang
+
+    playbook = _playbook(args)
+    return None if playbook is None else show_playbook(playbook, default_lang(args.lang), args.json)
+
+
+# -- the caches ----------------------------------------------------------------------------------
+def _home(args: argparse.Namespace) -> Path:
+    from tui.state.paths import koppel_home
+
+    return koppel_home(args.home)
+
+
+def _read(path: Path, max_bytes: int) -> bytes | None:
+    """A regular file's bytes within ``max_bytes``, else None (the full road says what is wrong)."""
+    from tui.state.atomic import read_if_exists
+
+    if not path.is_file():
+        return None
+    data = read_if_exists(path, max_bytes)
+    return data if data is not None and len(data) <= max_bytes else None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(f"koppel {__version__}\0".encode() + data).hexdigest()
+
+
+def _keep(path: Path, data: bytes) -> None:
+    from tui.state.atomic import write_atomically
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+    except OSError:  # a read-only home: no cache, nothing else changes
+        pass
+
+
+def _playbook(args: argparse.Namespace) -> Any | None:
+    """The playbook's plain copy; on a miss the models load it (a broken playbook: None, and the
+    full road says why) and leave the copy for the next command."""
+    from tui.playbook.plain import plain_playbook
+    from tui.playbooks import builtin_playbook_path
+
+    source = Path(args.playbook) if args.playbook else builtin_playbook_path()
+    data = _read(source, PLAYBOOK_FILE_MAX_BYTES)
+    if data is None:
+        return None
+    cached = _home(args) / CACHE / f"playbook-{_digest(data)}.json"
+    try:
+        return plain_playbook(json.loads(cached.read_bytes()))
+    except (OSError, ValueError):
+        pass
+    from tui.playbook.loader import PlaybookError, load_playbook
+
+    try:
+        playbook = load_playbook(source)
+    except PlaybookError:
+        return None
+    _keep(cached, playbook.model_dump_json().encode())
+    return None
+
+
+def _accepted_before(home: Path, server: str, raw: bytes) -> bool:
+    """Whether these exact bytes were accepted by the models at the current schema; on a miss the
+    models judge them now, and a file they accept is remembered (by hash) for the next command."""
+    memo = home / CACHE / f"state-{server}.sha256"
+    digest = _digest(raw)
+    try:
+        if memo.read_text(encoding="ascii") == digest:
+            return True
+    except OSError:
+        pass
+    from tui.state.migration import Unusable, decode
+    from tui.state.schema import SCHEMA_VERSION
+
+    try:
+        state, version = decode(raw)
+    except Unusable:
+        return False
+    if state is not None and version == SCHEMA_VERSION:
+        _keep(memo, digest.encode("ascii"))
+    return False

@@ -1,0 +1,53 @@
+"""A state file read as plain JSON, for the read-only headless fast path: the parts a status
+listing reads, with the models' defaults, without pydantic.
+
+Only bytes that the models accepted before are read here (the fast path keeps their hash), so
+nothing is validated again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class RawStep:
+    status: str = "todo"
+    updated_at: datetime | None = None
+    by: str | None = None
+    before_run: str | None = None
+    check_since: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> RawStep:
+        return cls(data.get("status", "todo"), _when(data.get("updated_at")), data.get("by"),
+                   data.get("before_run"), data.get("check_since"))
+
+
+@dataclass
+class RawState:
+    server: str
+    playbook_id: str = ""
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    cursor: str | None = None
+    administraties: list[str] = field(default_factory=list)
+    lang: str | None = None
+    steps: dict[str, RawStep] = field(default_factory=dict)
+
+    def peek(self, key: str) -> RawStep:
+        return self.steps.get(key) or RawStep()
+
+
+def read_state(raw: bytes, server: str) -> RawState:
+    """``server``: the file's name decides, as the store has it."""
+    data = json.loads(raw.decode("utf-8-sig"))
+    return RawState(server, data.get("playbook_id", ""), _when(data.get("updated_at")), data.get("updated_by"),
+                    data.get("cursor"), list(data.get("administraties", [])), data.get("lang"),
+                    {key: RawStep.of(entry) for key, entry in data.get("steps", {}).items()})
