@@ -41,7 +41,8 @@ def _status(args: argparse.Namespace) -> int | None:
     from tui.server_choice import ServerChoice
     from tui.state.paths import default_server, safe_server_name, state_dir
     from tui.state.raw import read_state
-    from tui.state.session import Session, default_lang
+    from tui.state.language import default_lang
+    from tui.state.session import Session
 
     playbook = _playbook(args)  # on a miss, still on: both caches are filled by this one full run
     home = _home(args)
@@ -62,7 +63,7 @@ def _status(args: argparse.Namespace) -> int | None:
 
 def _playbook_show(args: argparse.Namespace) -> int | None:
     from tui.headless.playbook_commands import show_playbook
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     playbook = _playbook(args)
     return None if playbook is None else show_playbook(playbook, default_lang(args.lang), args.json)

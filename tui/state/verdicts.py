@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tui.state.session import StepRef
+from tui.state.checklist import StepRef
 
 if TYPE_CHECKING:
     from tui.state.session import Session
