@@ -192,9 +192,9 @@ class StepRunner:
             try:
                 with session.one_save():
                     if result is None:
-                        session.record_cancel(run.key, run.lines)
+                        session.record_cancel(run.key, run.lines, run.total)
                     else:
-                        session.record_result(run.key, result, run.lines)
+                        session.record_result(run.key, result, run.lines, run.total)
                 await session.save_off_loop()
             except SaveFailed as error:  # kept in memory: the step shows its result either way
                 save_error = error

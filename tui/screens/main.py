@@ -294,6 +294,8 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         run.worker = self.app.run_worker(
             self._run_check(run), name=key, group=f"check:{key}", exclusive=True, exit_on_error=False,
             description=f"check for {key}")
+        if key == self.key:  # its log comes into view as it starts, however far up the step was read
+            self.detail.reveal("#log-pane")
         return True
 
     async def _run_check(self, run: Run) -> None:

@@ -47,6 +47,7 @@ class StepState(BaseModel):
     # ... and the result of that run when it did not pass: the step keeps its status and says this
     check_since: ResultStatus | None = None
     log_tail: list[str] = Field(default_factory=list)
+    log_lines: int = 0  # lines the last run wrote in all: the tail keeps the last LOG_TAIL_LINES of them
 
 
 class ServerState(BaseModel):

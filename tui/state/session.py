@@ -292,7 +292,7 @@ class Session:
         else:
             self.state.steps[key] = before
 
-    def record_result(self, key: str, result: CheckOutcome, log_lines: Iterable[str] = ()) -> None:
+    def record_result(self, key: str, result: CheckOutcome, log_lines: Iterable[str] = (), total: int = 0) -> None:
         """ok/warn -> done, fail -> failed, na -> open again: the admin confirms by hand. A step
         the admin had closed keeps its status: the result is its evidence and, when it did not pass,
         the step says so (``check_since``) until the admin decides."""
@@ -308,16 +308,21 @@ class Session:
         entry.result = StepResult(
             status=result.status, message=self.scrub(result.message), hint=self.scrub(result.hint),
             evidence=self.scrub_value(result.evidence), duration_ms=result.duration_ms)
-        entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
+        self._keep_log(entry, list(log_lines), total)
         self._stamp(entry)
         self._changed()
 
-    def record_cancel(self, key: str, log_lines: Iterable[str] = ()) -> None:
+    def record_cancel(self, key: str, log_lines: Iterable[str] = (), total: int = 0) -> None:
         entry = self.state.step(key)
         entry.status, entry.before_run = entry.before_run or "interrupted", None
-        entry.log_tail = [self.scrub(line) for line in list(log_lines)[-LOG_TAIL_LINES:]]
+        self._keep_log(entry, list(log_lines), total)
         self._stamp(entry)
         self._changed()
+
+    def _keep_log(self, entry: StepState, lines: list[str], total: int) -> None:
+        """The run's last lines, and how many it wrote in all (``total``: a run keeps a bounded tail)."""
+        entry.log_tail = [self.scrub(line) for line in lines[-LOG_TAIL_LINES:]]
+        entry.log_lines = max(total, len(lines))
 
     def scrub(self, text: str) -> str:
         """Mask any secret the admin typed in this session (in every spelling text may carry it:

@@ -117,6 +117,8 @@ TEXT: dict[str, str] = {
     "small.body": "{cw}x{ch}, needed {w}x{h}.\nCtrl+Q quits (everything is saved).\nOr make the window larger.",
     "header.progress": "done",
     "header.unsaved": "NOT SAVED",
+    "log.skipped": "{n} earlier lines are not shown here.",
+    "log.where": "This server's log: {path}",
     "log.empty": "(the check wrote no output)",
     # headless commands (koppel status, report, check, answers, reset)
     "server.this_machine": "server {name} (this machine; another: --server)",

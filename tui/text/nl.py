@@ -118,6 +118,8 @@ TEXT: dict[str, str] = {
     "small.body": "{cw}x{ch}, nodig {w}x{h}.\nCtrl+Q stopt (alles is opgeslagen).\nOf maak het venster groter.",
     "header.progress": "gereed",
     "header.unsaved": "NIET OPGESLAGEN",
+    "log.skipped": "{n} eerdere regels staan hier niet.",
+    "log.where": "Het log van deze server: {path}",
     "log.empty": "(de controle schreef geen uitvoer)",
     # headless commands (koppel status, report, check, answers, reset)
     "server.this_machine": "server {name} (deze machine; een andere: --server)",

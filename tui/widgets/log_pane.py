@@ -4,6 +4,9 @@ The engine's ``emit`` only appends to a bounded deque (cheap, no message per lin
 it about 30 times a second with one ``Log.write_lines`` call. ``Log.write_line`` per line would start
 a thread worker per line and stall the event loop under a flood of output.
 
+A run keeps a bounded tail (tui.runs.MAX_LINES while it runs, the state LOG_TAIL_LINES after): what
+the pane does not show it says, with where the server's log file is.
+
 Long lines wrap (``WrappingLog``): at 80 columns the pane is some 40 wide, and an error message cut
 at its edge, to be read by scrolling sideways, is one the admin does not read.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import islice
+from pathlib import Path
 from typing import Iterable
 
 from rich.cells import cell_len
@@ -104,6 +108,8 @@ class LogPane(Vertical):
     LogPane { height: auto; }
     LogPane > #log-progress { height: auto; color: $accent; display: none; }
     LogPane > #log-progress.-shown { display: block; }
+    LogPane > #log-skipped { height: auto; color: $text-muted; display: none; }
+    LogPane > #log-skipped.-shown { display: block; }
     LogPane > Log { height: 10; border: round $border-blurred; background: $surface; overflow-x: hidden; }
     LogPane > Log:focus { border: round $border; }
     LogPane > #log-empty { color: $text-muted; text-style: italic; display: none; }
@@ -111,19 +117,23 @@ class LogPane(Vertical):
     LogPane.-empty > Log { display: none; }
     """
 
-    def __init__(self, run: Run | None, tail: list[str], *, ascii_mode: bool = False, lang: str = "nl",
-                 id: str | None = None) -> None:
+    def __init__(self, run: Run | None, tail: list[str], *, total: int = 0, log_path: Path | None = None,
+                 ascii_mode: bool = False, lang: str = "nl", id: str | None = None) -> None:
         super().__init__(id=id)
         self.run = run
         self.tail = tail
+        self.total = total  # the lines the tail's run wrote in all
+        self.log_path = log_path  # the server's log file, where a run's lines go
         self.ascii_mode = ascii_mode
         self.lang = lang
         self._drawn = 0
+        self._skipped = ""
         self._progress: Progress | None = None
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="log-progress", markup=False)
+        yield Static("", id="log-skipped", markup=False)
         yield WrappingLog(max_lines=MAX_LINES, id="log")
         yield Static(t("log.empty", self.lang), id="log-empty", markup=False)
 
@@ -132,9 +142,11 @@ class LogPane(Vertical):
         log.border_title = "log"
         if self.run is None:
             log.write_lines(self.tail)
+            self._show_skipped(self.total - len(self.tail))
             return
         log.write_lines(list(self.run.lines))
         self._drawn = self.run.total
+        self._show_skipped(self.run.total - len(self.run.lines))
         self._show_progress()
         if self.run.active:
             self._timer = self.set_interval(FRAME, self.flush)
@@ -151,6 +163,7 @@ class LogPane(Vertical):
             start = len(run.lines) - fresh
             self.query_one(Log).write_lines(list(islice(run.lines, start, None)))
             self._drawn = run.total
+            self._show_skipped(run.total - len(run.lines))
         self._show_progress()
         if not run.active and self._timer is not None:
             self._timer.stop()
@@ -160,6 +173,20 @@ class LogPane(Vertical):
     def _show_if_empty(self) -> None:
         """A finished run that wrote nothing: one quiet line instead of an empty box of ten."""
         self.set_class(self.run is not None and self.run.total == 0, "-empty")
+
+    def _show_skipped(self, skipped: int) -> None:
+        """Above the lines: how many earlier ones are not shown, and where the log file is."""
+        text = ""
+        if skipped > 0:
+            count = f"{skipped:,}".replace(",", "." if self.lang != "en" else ",")
+            text = t("log.skipped", self.lang, n=count)
+            if self.log_path is not None:
+                text += " " + t("log.where", self.lang, path=self.log_path)
+        if text != self._skipped:  # a flood redraws every frame: a new layout only when it says more
+            self._skipped = text
+            label = self.query_one("#log-skipped", Static)
+            label.update(text)
+            label.set_class(bool(text), "-shown")
 
     def _show_progress(self) -> None:
         progress = self.run.progress if self.run else None
