@@ -89,3 +89,9 @@ def test_koppel_status_says_confirmed_by_hand_and_the_newer_check_result(capsys)
     steps = {step["id"]: step for step in json.loads(koppel_out(capsys, "status", "--server", "av-srv01", "--json"))["steps"]}
     assert steps["vooraf.licentie"]["status"] == "confirmed" and steps["vooraf.licentie"]["check_since"] is None
     assert steps["vooraf.visma_bereikbaar"]["status"] == "done" and steps["vooraf.visma_bereikbaar"]["check_since"] == "fail"
+
+
+def test_reset_says_the_count_it_forgets(capsys) -> None:
+    worked_server("av-srv01")
+    out = koppel_out(capsys, "reset", "--server", "av-srv01", "--yes")
+    assert out.startswith(f"vergeten: av-srv01 ({Tally(DONE, TOTAL, SKIPPED, CONFIRMED, FLAGGED).text('nl')}; verwijderd: ")

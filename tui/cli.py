@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _reader_gone(error):  # `koppel status | more` and the reader quit: nothing left to say
             _silence_stdout()
             return EXIT_PROBLEM
-        from tui.state.session import default_lang
+        from tui.state.language import default_lang
 
         code, message = headless.explain(error, default_lang(getattr(args, "lang", None)))
         print(f"koppel: {message}", file=sys.stderr)

@@ -13,7 +13,7 @@ from tui.text import t
 
 def playbook_validate(args: argparse.Namespace) -> int:
     from tui.playbook.loader import load_playbook
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     playbook = load_playbook(Path(args.file))
     print(t("playbook.valid", default_lang(args.lang), file=args.file, sections=len(playbook.sections),

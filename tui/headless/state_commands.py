@@ -51,7 +51,8 @@ def servers(args: argparse.Namespace) -> int:
     playbook: --playbook or the built-in one)."""
     from tui.playbook.loader import load_builtin, load_playbook
     from tui.state.paths import koppel_home
-    from tui.state.session import Session, default_lang
+    from tui.state.language import default_lang
+    from tui.state.session import Session
     from tui.state.store import list_servers
 
     lang = default_lang(args.lang)
@@ -82,12 +83,12 @@ def reset(args: argparse.Namespace) -> int:
 
     lang = default_lang(args.lang)
     session = open_for(args, read_only=True)
-    name, (done, total) = session.state.server, session.progress()
+    name, count = session.state.server, session.count()
     session.close()
     if not args.yes:
         raise UsageError(t("reset.needs_yes", lang, name=name))
     removed = reset_state(koppel_home(args.home), name)
-    print(t("reset.done", lang, name=name, done=done, total=total, files=", ".join(removed) or "-"))
+    print(t("reset.done", lang, name=name, progress=count.text(lang), files=", ".join(removed) or "-"))
     return EXIT_OK
 
 
@@ -139,7 +140,7 @@ def answers_import(args: argparse.Namespace) -> int:
     from tui.limits import ANSWERS_FILE_MAX_BYTES, clip
     from tui.playbook.answers import import_answers
 
-    from tui.state.session import default_lang
+    from tui.state.language import default_lang
 
     text = read_text_file(Path(args.file), ANSWERS_FILE_MAX_BYTES, default_lang(args.lang))
     session = open_for(args, must_exist=False)  # an answers file prepares a new server too

@@ -128,7 +128,7 @@ TEXT: dict[str, str] = {
     "server.no_state": "no state for {name}; known: {known}",
     "server.none_known": "none yet (start koppel to begin)",
     "reset.needs_yes": "reset forgets all progress of {name}: add --yes to confirm",
-    "reset.done": "forgot {name} ({done}/{total} done; removed: {files})",
+    "reset.done": "forgot {name} ({progress}; removed: {files})",
     "check.unknown_id": "no automated check with id {ids}{hint}; valid: {valid}",
     "check.did_you_mean": " (did you mean '{name}'?)",
     "check.not_recorded": "{why}; results are not recorded",

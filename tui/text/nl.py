@@ -129,7 +129,7 @@ TEXT: dict[str, str] = {
     "server.no_state": "geen voortgang voor {name}; bekend: {known}",
     "server.none_known": "nog geen (start koppel om te beginnen)",
     "reset.needs_yes": "reset vergeet alle voortgang van {name}: voeg --yes toe om te bevestigen",
-    "reset.done": "vergeten: {name} ({done}/{total} gereed; verwijderd: {files})",
+    "reset.done": "vergeten: {name} ({progress}; verwijderd: {files})",
     "check.unknown_id": "geen automatische controle met id {ids}{hint}; geldig: {valid}",
     "check.did_you_mean": " (bedoelt u '{name}'?)",
     "check.not_recorded": "{why}; de resultaten worden niet vastgelegd",
