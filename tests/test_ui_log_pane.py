@@ -9,7 +9,7 @@ from textual.widgets import Static
 from tests import ui_flood_check
 from tests.ui_helpers import go, make_app, screen_lines, settle, wait_until
 from tui.runs import MAX_LINES
-from tui.state.model import LOG_TAIL_LINES
+from tui.state.schema import LOG_TAIL_LINES
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step, long enough to scroll at 80x24
 
