@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Tree
@@ -30,7 +30,7 @@ from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import StatusHeader
 from tui.widgets.keyed import bindings, install
 from tui.widgets.step_detail import StepDetail, View
-from tui.widgets.step_form import StepForm
+from tui.widgets.step_form import FieldRow, StepForm
 
 NARROW_WIDTH = 80
 SAVE_WATCH = 1.0  # s: how often a failed save is looked for (the background saver's) and retried
@@ -58,6 +58,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self._copying: Worker[None] | None = None
         self._unsaved: str | None = None  # the last save failure said, until a save succeeds again
         self._section_seen: str | None = None  # the section of the step shown last
+        self._resume_focus: tuple[str, str] | None = None  # (step key, field id) that had the keys last time
 
     @property
     def runs(self) -> RunRegistry:
@@ -96,8 +97,9 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self.tree.show(verdicts(self.session))
         self.update_header()
         self.say(self.greeting)
-        start = self.session.state.cursor
+        start, field_id = self.session.state.cursor, self.session.state.focus
         if start and self.session.has(start):
+            self._resume_focus = (start, field_id) if field_id else None  # given back once its form is there
             self.goto(start)
         else:  # a first visit opens on the note's introduction
             self.tree.select_overview()
@@ -178,6 +180,8 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self._show_key(key)
 
     def _show_key(self, key: str) -> None:
+        if self._resume_focus is not None and self._resume_focus[0] != key:
+            self._resume_focus = None  # the admin went elsewhere first
         self._title_detail(key)
         # entering a section (by n, the tree or the palette) shows its introduction on the step landed on
         section_id = self.session.ref(key).section.id
@@ -210,6 +214,17 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
             self.detail.border_title = section.title.get(self.lang)
             self.detail.show(View(None, info.section_id, info.step_id))
             self.refresh_bindings()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Which field has the keys, kept with the cursor (a resume gives it back)."""
+        row = next((w for w in event.widget.ancestors_with_self if isinstance(w, FieldRow)), None)
+        if not self.session.read_only:
+            self.session.set_focus(row.field.id if row is not None else None)
+
+    def on_step_form_shown(self, event: StepForm.Shown) -> None:
+        resume, self._resume_focus = self._resume_focus, None
+        if resume is not None and resume[0] == self.key:
+            event.form.focus_field(resume[1])
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeInfo]) -> None:

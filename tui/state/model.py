@@ -63,6 +63,7 @@ class ServerState(BaseModel):
     updated_at: datetime | None = None
     updated_by: str | None = None
     cursor: str | None = None  # the step key the admin was on
+    focus: str | None = None  # the field of the cursor's step that had the keys (its id), restored on resume
     administraties: list[str] = Field(default_factory=list)
     lang: str | None = None
     steps: dict[str, StepState] = Field(default_factory=dict)

@@ -148,6 +148,12 @@ class Session:
             self.state.cursor = key
             self._changed(soon=True, touch=False)
 
+    def set_focus(self, field_id: str | None) -> None:
+        """The field of the cursor's step the admin is typing in (None: the list, a button)."""
+        if self.state.focus != field_id:
+            self.state.focus = field_id
+            self._changed(soon=True, touch=False)
+
     def confirm(self, key: str, note: str = "") -> None:
         ref = self._writable(key)
         if ref.step.kind == "form":

@@ -188,6 +188,13 @@ class StepForm(Vertical):
             self.form = form
             self.values = values
 
+    class Shown(Message):
+        """The form is there with its fields: the screen may give one of them the keys (a resume)."""
+
+        def __init__(self, form: StepForm) -> None:
+            super().__init__()
+            self.form = form
+
     class Submitted(Message):
         def __init__(self, form: StepForm, values: dict[str, str]) -> None:
             super().__init__()
@@ -215,6 +222,7 @@ class StepForm(Vertical):
         for row in self.query(FieldRow):
             if values.get(row.field.id) not in (None, ""):
                 row.show([f for f in findings if f.field == row.field.id])
+        self.post_message(self.Shown(self))
 
     def values(self) -> dict[str, str]:
         return {row.field.id: row.raw() for row in self.query(FieldRow)}
@@ -231,6 +239,13 @@ class StepForm(Vertical):
         problems = self.query_one("#form-problems", Static)
         problems.update(Content("\n".join(loose)))
         problems.set_class(bool(loose), "-shown")
+
+    def focus_field(self, field_id: str) -> bool:
+        """Give ``field_id`` the keys, if the form has it."""
+        rows = [row for row in self.query(FieldRow) if row.field.id == field_id]
+        if rows:
+            rows[0].query_one(f"#field-{field_id}").focus()
+        return bool(rows)
 
     def focus_first(self, only_invalid: bool = False) -> None:
         rows = list(self.query(FieldRow))
