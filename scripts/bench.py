@@ -235,10 +235,14 @@ def headless(env: dict[str, str], runs: int) -> None:
         "koppel status --json": [PY, "-m", "tui", "status", "--server", "bench", "--json"],
         "koppel playbook show": [PY, "-m", "tui", "playbook", "show"],
         "koppel servers": [PY, "-m", "tui", "servers"],
+        # the fast path's caches (tui/headless/fast.py) cleared before each run: the full road
+        "koppel status, caches cleared (full road)": [PY, "-m", "tui", "status", "--server", "bench"],
     }
     samples: dict[str, list[float]] = {name: [] for name in rows}
     for _ in range(runs):  # interleaved: every command once per round
         for name, argv in rows.items():
+            if "caches cleared" in name:
+                shutil.rmtree(Path(env["KOPPEL_HOME"]) / "cache", ignore_errors=True)
             samples[name].append(time_process(argv, env))
     base = median(samples.pop("pass"))
     print(f"\n1. headless commands, process start to exit, median of {runs} interleaved runs (baseline: python -c pass)")
