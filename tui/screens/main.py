@@ -23,7 +23,7 @@ from tui.screens.saves import SaveWatch
 from tui.screens.step_actions import StepActions
 from tui.screens.step_forms import FormHandlers
 from tui.state.session import SessionError
-from tui.state.verdicts import verdicts
+from tui.state.verdicts import SessionFacts, verdicts
 from tui.text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
@@ -79,7 +79,8 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
                                                   message=MainScreen.said)
         with Horizontal(id="body"):
             yield ChecklistTree(self.session.playbook, lang=self.lang, ascii_mode=self.ascii_mode, id="tree")
-            detail = StepDetail(self.session, ascii_mode=self.ascii_mode, id="detail")
+            detail = StepDetail(self.session.playbook, SessionFacts(self.session), lang=self.lang,
+                                ascii_mode=self.ascii_mode, id="detail")
             detail.runs = self.runs
             yield detail
         yield KoppelFooter()
@@ -94,7 +95,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
 
     def on_mount(self) -> None:
         self.tree.border_title = "Checklist"
-        self.tree.show(verdicts(self.session))
+        self.show_verdicts()
         self.update_header()
         self.say(self.greeting)
         start, field_id = self.session.state.cursor, self.session.state.focus
@@ -113,7 +114,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
     def _follow_lang(self, lang: str) -> None:
         self.lang = lang
         install(self, "main", lang)
-        self.tree.lang = lang
+        self.tree.lang = self.detail.lang = lang
         self.refresh_all()
 
     def _follow_ascii(self, ascii_mode: bool) -> None:
@@ -156,8 +157,14 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
         self.detail.ascii_mode = self.ascii_mode
         self.step_changed()  # the detail's border title too: "Vooraf" becomes "Before you start"
 
+    def show_verdicts(self) -> None:
+        """The session's verdicts, made once, handed down to the tree and the detail."""
+        now = verdicts(self.session)
+        self.tree.show(now)
+        self.detail.verdicts = now
+
     def step_changed(self) -> None:
-        self.tree.show(verdicts(self.session))
+        self.show_verdicts()
         if self.key is not None:
             self._title_detail(self.key)
         self.detail.refresh_view()

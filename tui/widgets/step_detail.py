@@ -1,6 +1,7 @@
 """The selected step: title, menu path, instructions, warnings, then its form, confirmation or check.
 
-It shows what the session holds and reports what the admin does (messages); it never writes.
+It shows what the screen hands down (the verdicts) and what it answers when asked (the step's facts),
+and reports what the admin does (messages); it never holds the session, and never writes.
 Rapid cursor moves coalesce: only the last requested step is composed.
 """
 
@@ -20,16 +21,16 @@ from textual.widgets import Button, Input, Markdown, Static
 
 from tui.keys import button_label
 from tui.playbook.model import Step
-from tui.playbook.textrefs import render as render_refs
 from tui.state.session import NOTE_DRAFT
+from tui.state.verdicts import SessionFacts, StepFacts, Verdicts
 from tui.text import mark, t
 from tui.runs import RunRegistry
 from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import StepForm
 
 if TYPE_CHECKING:
+    from tui.playbook.model import Playbook
     from tui.playbook.rules import Finding
-    from tui.state.session import Session
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -111,9 +112,13 @@ class StepDetail(VerticalScroll, can_focus=True):
     class CancelPressed(Message):
         pass
 
-    def __init__(self, session: Session, *, ascii_mode: bool = False, id: str | None = None) -> None:
+    def __init__(self, playbook: Playbook, facts: SessionFacts, *, lang: str = "nl", ascii_mode: bool = False,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
-        self.session = session
+        self.playbook = playbook
+        self.facts = facts  # asked for the shown step's facts when it is composed
+        self.verdicts = Verdicts()  # the screen's, after every change
+        self.lang = lang
         self.ascii_mode = ascii_mode
         self.runs = RunRegistry()  # the screen hands over its runner's: this pane only asks
         self.view = View(None)
@@ -164,20 +169,21 @@ class StepDetail(VerticalScroll, can_focus=True):
             self._busy = False
 
     def compose(self) -> ComposeResult:
-        view, lang = self.view, self.session.lang
+        view, lang = self.view, self.lang
+        facts = self.facts.step(view.key, lang) if view.key is not None else None
         if view.overview:
             yield from self._compose_overview(lang)
-        elif view.key is not None and self.session.has(view.key):
-            yield from self._compose_step(view.key, lang)
+        elif facts is not None:
+            yield from self._compose_step(facts, lang)
         elif view.step_id is not None:
-            step = self.session.playbook.step(view.step_id)
+            step = self.playbook.step(view.step_id)
             if step:
                 yield Static(Content(step.title.get(lang)), id="step-title")
                 yield from self._compose_text(step, lang, None)
                 yield Static(Content(t("detail.scoped", lang)), classes="state-note")
         elif view.section_id is not None:
-            section = self.session.playbook.section(view.section_id)
-            done, total = self.session.section_progress(section.id)
+            section = self.playbook.section(view.section_id)
+            done, total = self.verdicts.section(section.id)
             yield Static(Content(f"{section.title.get(lang)}  {done}/{total}"), id="step-title")
             if section.menu_path:
                 yield Static(Content(f"{t('detail.menu', lang)}: {section.menu_path}"), id="step-menu")
@@ -186,7 +192,7 @@ class StepDetail(VerticalScroll, can_focus=True):
 
     def _compose_overview(self, lang: str) -> ComposeResult:
         """The note's own introduction, where it comes from, and how far each section is."""
-        session, playbook = self.session, self.session.playbook
+        playbook, verdicts = self.playbook, self.verdicts
         yield Static(Content(playbook.title.get(lang)), id="step-title")
         yield Static(Content(f"Support ID: {playbook.source} · {t('overview.product', lang)}: {playbook.product.get(lang)}"
                              .replace(" · ", " - " if self.ascii_mode else " · ")), id="step-state")
@@ -196,11 +202,11 @@ class StepDetail(VerticalScroll, can_focus=True):
             yield self._koppel_line(line.text.get(lang), None, lang)
         rows = []
         for section in playbook.sections:
-            done, total = session.section_progress(section.id)
+            done, total = verdicts.section(section.id)
             rows.append(f"{mark('done' if done == total else 'todo', self.ascii_mode)} "
                         f"{section.title.get(lang)}: {done}/{total}")
         yield Static(Content("\n".join(rows)), id="overview-sections")
-        done, total = session.progress()
+        done, total = verdicts.progress
         if done < total:
             yield Static(Content(t("overview.next", lang)), classes="state-note")
         else:
@@ -209,12 +215,9 @@ class StepDetail(VerticalScroll, can_focus=True):
                 yield plain_markdown(md_escape(playbook.outro.get(lang)))
 
     # -- pieces ---------------------------------------------------------------------------
-    def _compose_step(self, key: str, lang: str) -> ComposeResult:
-        session = self.session
-        ref = session.ref(key)
+    def _compose_step(self, facts: StepFacts, lang: str) -> ComposeResult:
+        ref, status, entry = facts.ref, facts.status, facts.entry
         step = ref.step
-        status = session.status(key)
-        entry = session.step_state(key)
         yield Static(Content(f"{mark(status, self.ascii_mode)} {ref.title(lang)}"), id="step-title")
         state_bits = [t(f"status.{status}", lang)]
         if entry.check_since:  # a check run since the admin closed the step did not pass
@@ -228,7 +231,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         if step.menu_path:
             yield Static(Content(f"{t('detail.menu', lang)}: {step.menu_path}"), id="step-menu")
         if status == "blocked":
-            names = ", ".join(b.title(lang) for b in session.blockers(key))
+            names = ", ".join(facts.waits_for)
             yield Static(Content(f"{t('detail.waits_for', lang)}: {names}"), classes="blocked", id="blocked")
         if status == "skipped" and entry.skip_reason:
             yield Static(Content(f"{t('detail.skipped', lang)}: {entry.skip_reason}"), classes="state-note")
@@ -243,11 +246,11 @@ class StepDetail(VerticalScroll, can_focus=True):
             yield Static(Content(section.title.get(lang)), classes="section-intro-title")
             yield plain_markdown(md_escape(section.intro.get(lang))).add_class("section-intro")
         yield from self._compose_text(step, lang, ref.administratie)
-        yield from self._compose_kind(key, step, status, lang)
+        yield from self._compose_kind(facts, lang)
 
     def _koppel_line(self, text: str, administratie: str | None, lang: str) -> Static:
         """koppel's own line beside the note's words, with the admin's earlier answers filled in."""
-        shown = render_refs(text, self.session, lang, administratie, ascii_mode=self.ascii_mode)
+        shown = self.facts.koppel_line(text, administratie, lang, self.ascii_mode)
         return Static(Content.assemble(("koppel: ", "bold"), shown), classes="koppel-line")
 
     def _compose_text(self, step: Step, lang: str, administratie: str | None) -> ComposeResult:
@@ -272,11 +275,10 @@ class StepDetail(VerticalScroll, can_focus=True):
         if step.outro:
             yield plain_markdown(md_escape(step.outro.get(lang)))
 
-    def _compose_kind(self, key: str, step: Step, status: str, lang: str) -> ComposeResult:
-        session = self.session
-        entry = session.step_state(key)
+    def _compose_kind(self, facts: StepFacts, lang: str) -> ComposeResult:
+        key, step, status, entry = facts.ref.key, facts.ref.step, facts.status, facts.entry
         if step.fields and step.check is None:
-            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode,
+            yield StepForm(step, facts.values, lang, ascii_mode=self.ascii_mode,
                            validate=self._validator(key), id="form")
         if step.kind == "form":
             with Horizontal(classes="buttons"):
@@ -305,7 +307,7 @@ class StepDetail(VerticalScroll, can_focus=True):
                 text += f"\n{t('detail.na', lang)}"
             yield Static(Content(text), id="result", classes=f"-{result.status}")
         if step.fields:  # a check's fields are its parameters
-            yield StepForm(step, session.form_values(key), lang, ascii_mode=self.ascii_mode,
+            yield StepForm(step, facts.values, lang, ascii_mode=self.ascii_mode,
                            validate=self._validator(key), id="form")
         with Horizontal(classes="buttons"):
             again = t("detail.rerun_button", lang) if entry.result or status == "interrupted" else None
@@ -317,7 +319,7 @@ class StepDetail(VerticalScroll, can_focus=True):
                           ascii_mode=self.ascii_mode, lang=lang, id="log-pane")
 
     def _validator(self, key: str) -> Callable[[dict[str, str]], list[Finding]]:
-        return lambda values: self.session.validate(key, values)[1]
+        return lambda values: self.facts.validate(key, values)
 
     # -- what the admin does -------------------------------------------------------------
     def focus_first(self) -> None:
