@@ -14,6 +14,7 @@ import pytest
 from tui.checks import gateway_zip
 from tui.checks.base import CheckContext, LogLine, Progress
 from tui.checks.gateway_zip import ExtractCancelled, Limits, ZipRejected, extract_zip, inside
+from tui.text import LANGS
 
 SETUP = b"MZ" + b"\x00" * 200  # the bytes of a stand-in setup.exe
 
@@ -143,10 +144,13 @@ def test_hostile_names_are_rejected_before_writing(tmp_path: Path, label: str, e
     assert tree(tmp_path) == before  # nothing written anywhere, no staging folder
 
 
+REASONS = [key.removeprefix("zip.rejected.") for key in LANGS["en"] if key.startswith("zip.rejected.")]
+
+
 def test_every_reason_has_its_own_message(tmp_path: Path) -> None:
     messages = {reason: ZipRejected(reason, "en", name="n", other="o", part="p", path="z", detail="d",
                                     count=1, limit=2, target="t").args[0]
-                for reason in gateway_zip._MESSAGES}
+                for reason in REASONS}
     assert len(set(messages.values())) == len(messages)
 
 

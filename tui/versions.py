@@ -11,14 +11,15 @@ The one implementation of version reading, with two doors over one number patter
 
 ``judge_version`` gives the verdict that the playbook rule ``version_min`` and the version check
 (tui/checks/version.py) both show; the licence reader compares with ``meets_minimum``. A ground
-module: the playbook and the checks both use it, so it imports nothing of koppel.
+module: the playbook and the checks both use it, so it imports nothing of koppel but the text tables.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+
+from tui.text import t
 
 MIN_AV_VERSION: tuple[int, ...] = (9, 8)
 
@@ -69,20 +70,17 @@ class VersionVerdict:
     evidence: dict[str, str] = field(default_factory=dict)
 
 
-def judge_version(answer: str, minimum: str, t: Callable[[str, str], str]) -> VersionVerdict:
+def judge_version(answer: str, minimum: str, lang: str) -> VersionVerdict:
     """Is the answered version at least ``minimum`` (as a playbook writes it, "9.8"; empty or unreadable:
-    MIN_AV_VERSION)? ``t(nl, en)`` picks the admin's language."""
-    where = t("U vindt de versie in AccountView via Help > Info.", "AccountView shows its version under Help > Info.")
+    MIN_AV_VERSION)? Said in ``lang``."""
+    where = t("version.where", lang)
     version = parse_av_version(answer)
     if version is None:
-        return VersionVerdict(False, t(f"'{answer}' is geen versienummer zoals 9.8 of 10.1.",
-                                       f"'{answer}' is not a version number such as 9.8 or 10.1."), where)
+        return VersionVerdict(False, t("version.unreadable", lang, answer=answer), where)
     lowest = parse_av_version(minimum) or MIN_AV_VERSION
     shown, needed = format_version(version), format_version(lowest)
     evidence = {"version": shown, "minimum": needed}
     if meets_minimum(version, lowest):
-        return VersionVerdict(True, t(f"AccountView {shown} voldoet (minimaal {needed}).",
-                                      f"AccountView {shown} is fine (at least {needed})."), evidence=evidence)
-    return VersionVerdict(False, t(f"AccountView {shown} is te oud: minimaal {needed} is nodig.",
-                                   f"AccountView {shown} is too old: at least {needed} is required."),
-                          t("Vraag de update aan. ", "Request the update. ") + where, evidence)
+        return VersionVerdict(True, t("version.fine", lang, version=shown, minimum=needed), evidence=evidence)
+    return VersionVerdict(False, t("version.too_old", lang, version=shown, minimum=needed),
+                          t("version.request_update", lang, where=where), evidence)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from tui.checks import registry
 from tui.checks.base import CheckContext, CheckResult, Event, LogLine, Progress
 from tui.secrets import remember, scrub_text, scrub_value
+from tui.text import t
 
 Emit = Callable[[Event], None]
 
@@ -55,7 +56,7 @@ async def run_check(
         module = registry.load(name)
     except registry.UnknownCheck:
         known = ", ".join(sorted(registry.CHECKS))
-        result = _fail(ctx.t(f"onbekende controle '{name}' (bekend: {known})", f"unknown check '{name}' (known: {known})"))
+        result = _fail(t("engine.unknown_check_known", ctx.lang, name=name, known=known))
         return _finish(result, started)
     except Exception as exc:  # a broken check module must not take the caller down
         return _finish(_internal_error(ctx, name, exc, log_file), started)
@@ -78,7 +79,7 @@ async def run_check(
         else:  # a timeout of the check's own making that it did not handle
             result = _internal_error(ctx, name, exc, log_file)
     except asyncio.CancelledError:
-        ctx.log(ctx.t("afgebroken", "cancelled"))
+        ctx.log(t("engine.cancelled", ctx.lang))
         raise
     except Exception as exc:
         result = _internal_error(ctx, name, exc, log_file)
@@ -125,7 +126,7 @@ async def run_many(
 
 def _parse_params(model: type[BaseModel], raw: dict[str, Any], ctx: CheckContext) -> BaseModel | CheckResult:
     """The validated parameters, or a fail result listing every problem on one line."""
-    problems = [f"{key}: {ctx.t('onbekende parameter', 'unknown parameter')}" for key in raw if key not in model.model_fields]
+    problems = [f"{key}: {t('engine.unknown_parameter', ctx.lang)}" for key in raw if key not in model.model_fields]
     try:
         parsed = model.model_validate(raw, context={"lang": ctx.lang})
     except ValidationError as exc:
@@ -135,10 +136,7 @@ def _parse_params(model: type[BaseModel], raw: dict[str, Any], ctx: CheckContext
     return CheckResult(
         status="fail",
         message="; ".join(problems),
-        hint=ctx.t(
-            "De gegevens voor deze controle kloppen niet: pas de invoer van de stap aan (of het draaiboek).",
-            "This check got invalid input: correct the step's input (or the playbook).",
-        ),
+        hint=t("engine.check_got_invalid_input", ctx.lang),
         evidence={"bad_params": problems},  # the headless commands turn this into a usage error
     )
 
@@ -150,15 +148,15 @@ def _describe_error(model: type[BaseModel], error: Any, ctx: CheckContext) -> st
     kind = error["type"]
     field = model.model_fields.get(loc[0]) if loc and len(loc) == 1 else None
     if kind == "missing":
-        what = ctx.t("ontbreekt", "is required")
+        what = t("engine.required", ctx.lang)
     elif kind == "value_error":
         what = str(error.get("ctx", {}).get("error", error["msg"]))
     elif field is not None and kind.split("_")[0] in {"int", "float", "greater", "less"}:
         what = _number_phrase(field, ctx)
     elif kind in {"string_type", "string_too_short"}:
-        what = ctx.t("moet tekst zijn (niet leeg)", "must be text (not empty)")
+        what = t("engine.must_text_not_empty", ctx.lang)
     elif kind == "list_type":
-        what = ctx.t("moet een lijst zijn", "must be a list")
+        what = t("engine.must_list", ctx.lang)
     else:
         what = error["msg"]
     return f"{where or '(params)'}: {what}"
@@ -166,18 +164,18 @@ def _describe_error(model: type[BaseModel], error: Any, ctx: CheckContext) -> st
 
 def _number_phrase(field: Any, ctx: CheckContext) -> str:
     whole = int in (get_args(field.annotation) or (field.annotation,))
-    noun = ctx.t("een geheel getal", "a whole number") if whole else ctx.t("een getal", "a number")
+    noun = t("engine.whole_number", ctx.lang) if whole else t("engine.number", ctx.lang)
     bounds = {name: getattr(item, name) for item in field.metadata for name in ("ge", "le", "gt") if hasattr(item, name)}
     low, high = bounds.get("ge"), bounds.get("le")
     if low is not None and high is not None:
-        return ctx.t(f"moet {noun} van {low} tot en met {high} zijn", f"must be {noun} from {low} to {high}")
+        return t("engine.must_from", ctx.lang, noun=noun, low=low, high=high)
     if "gt" in bounds:
-        return ctx.t(f"moet {noun} groter dan {bounds['gt']} zijn", f"must be {noun} greater than {bounds['gt']}")
+        return t("engine.must_greater_than", ctx.lang, noun=noun, above=bounds['gt'])
     if low is not None:
-        return ctx.t(f"moet {noun} van minstens {low} zijn", f"must be {noun} of at least {low}")
+        return t("engine.must_least", ctx.lang, noun=noun, low=low)
     if high is not None:
-        return ctx.t(f"moet {noun} van hoogstens {high} zijn", f"must be {noun} of at most {high}")
-    return ctx.t(f"moet {noun} zijn", f"must be {noun}")
+        return t("engine.must_most", ctx.lang, noun=noun, high=high)
+    return t("engine.must", ctx.lang, noun=noun)
 
 
 def _deadline_seconds(timeout: float | None, parsed: BaseModel, module: ModuleType) -> float:
@@ -235,15 +233,10 @@ def _finish(result: CheckResult, started: float) -> CheckResult:
 
 
 def _deadline_reached(ctx: CheckContext, seconds: float) -> CheckResult:
-    ctx.log(ctx.t(f"tijdslimiet van {seconds:g} s bereikt", f"deadline of {seconds:g} s reached"))
+    ctx.log(t("engine.deadline_s_reached", ctx.lang, seconds=seconds))
     return _fail(
-        ctx.t(f"tijdslimiet van {seconds:g} s bereikt", f"deadline of {seconds:g} s reached"),
-        ctx.t(
-            "De controle was niet op tijd klaar. Probeer het opnieuw; het logboek laat zien waar hij "
-            "bleef hangen. Een trage verbinding? Geef dan een ruimere tijdslimiet.",
-            "The check did not finish in time. Try again; the log shows where it got stuck. "
-            "A slow connection? Then allow more time.",
-        ),
+        t("engine.deadline_s_reached", ctx.lang, seconds=seconds),
+        t("engine.check_did_not_finish", ctx.lang),
     )
 
 
@@ -254,17 +247,12 @@ def _internal_error(
     while isinstance(cause, BaseExceptionGroup) and len(cause.exceptions) == 1:
         cause = cause.exceptions[0]  # "unhandled errors in a TaskGroup" says nothing; its one error does
     text = " ".join(str(cause).split()) or type(cause).__name__
-    ctx.log(ctx.t(f"interne fout in controle '{name}'", f"internal error in check '{name}'") + f": {type(cause).__name__}: {text}")
+    ctx.log(t("engine.internal_error_check", ctx.lang, name=name) + f": {type(cause).__name__}: {text}")
     if log_file is not None:
         log_file.write(scrub_text(line) for line in traceback.format_exception(exc))
     return _fail(
         text,
-        ctx.t(
-            "Een onverwachte fout in koppel zelf; de details staan in het logbestand. Probeer het "
-            "opnieuw, of bevestig deze stap met de hand.",
-            "An unexpected error in koppel itself; the details are in the log file. Try again, or "
-            "confirm this step by hand.",
-        ),
+        t("engine.unexpected_error_koppel_itself", ctx.lang),
     )
 
 

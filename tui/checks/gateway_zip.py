@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tui.checks.base import CheckContext, CheckResult, Progress
 from tui.checks.places import SETUP_EXE, default_gateway_folder, default_gateway_zip
 from tui.safe_text import first_unsafe, safe
+from tui.text import t
 
 TITLE = {"nl": "Visma On Premises Gateway uitpakken", "en": "Unpack the Visma On Premises Gateway"}
 KIND = "action"
@@ -59,55 +60,20 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
 }
 _BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "not_found": ("Bestand niet gevonden: {path}", "File not found: {path}"),
-    "not_zip": ("{path} is geen zip-bestand.", "{path} is not a zip file."),
-    "damaged": ("{path} is beschadigd: {detail}", "{path} is damaged: {detail}"),
-    "no_setup": ("Geen setup.exe in {path}: is dit opg_Installer.zip?", "No setup.exe in {path}: is this opg_Installer.zip?"),
-    "too_many_entries": ("De zip bevat {count} items, meer dan de grens van {limit}.",
-                         "The zip holds {count} entries, more than the limit of {limit}."),
-    "too_large": ("Uitpakken levert meer dan {limit} bytes op: gestopt.", "Unpacking yields more than {limit} bytes: stopped."),
-    "ratio": ("{name} wordt meer dan {limit:g}x zo groot bij uitpakken (een zip-bom?): gestopt.",
-              "{name} expands more than {limit:g}x when unpacked (a zip bomb?): stopped."),
-    "absolute": ("{name}: een absoluut pad in de zip.", "{name}: an absolute path in the zip."),
-    "drive": ("{name}: een stationsletter of netwerkpad in de zip.", "{name}: a drive letter or network path in the zip."),
-    "traversal": ("{name}: '..' zou buiten de doelmap schrijven.", "{name}: '..' would write outside the target folder."),
-    "outside": ("{name}: komt buiten de doelmap uit.", "{name}: resolves outside the target folder."),
-    "symlink": ("{name}: een symbolische koppeling in de zip.", "{name}: a symbolic link in the zip."),
-    "reserved": ("{name}: '{part}' is een gereserveerde naam in Windows.", "{name}: '{part}' is a reserved name on Windows."),
-    "trailing": ("{name}: een naam die eindigt op een punt of spatie.", "{name}: a name ending in a dot or space."),
-    "bad_name": ("{name}: een naam die Windows niet kan opslaan.", "{name}: a name Windows cannot store."),
-    "collision": ("{name} en {other} verschillen alleen in hoofdletters: het ene zou het andere overschrijven.",
-                  "{name} and {other} differ only in case: one would overwrite the other."),
-    "file_and_folder": ("{name} is een bestand, maar {other} heeft een map met die naam nodig.",
-                        "{name} is a file, but {other} needs a folder of that name."),
-    "target_exists": ("De doelmap {target} bestaat al, met andere inhoud.", "The target folder {target} exists already, with other content."),
-    "io_failed": ("Lezen of schrijven mislukt ({name}): {detail}", "Reading or writing failed ({name}): {detail}"),
-}
-_HINT_DOWNLOAD = ("Download opg_Installer.zip opnieuw via de webpagina AccountView Extra's (Visma On Premises Gateway).",
-                  "Download opg_Installer.zip again from the AccountView Extra's web page (Visma On Premises Gateway).")
-_HINTS: dict[str, tuple[str, str]] = {
-    "not_found": ("Download de Visma On Premises Gateway via de webpagina AccountView Extra's, of geef het pad op.",
-                  "Download the Visma On Premises Gateway from the AccountView Extra's web page, or give the path."),
-    "target_exists": ("Verwijder of hernoem die map, kies een andere doelmap, of kies 'vervangen'.",
-                      "Remove or rename that folder, choose another target, or choose 'replace'."),
-    "io_failed": ("Controleer de vrije schijfruimte en de rechten op de doelmap.",
-                     "Check the free disk space and the permissions on the target folder."),
-}
+# a refused zip: its reason is a stable code, its message the text tables' "zip.rejected.<reason>"
+_OWN_HINT = {"not_found", "target_exists", "io_failed"}  # the others: download the zip again
 
 
 class ZipRejected(Exception):
-    """One clear message; ``reason`` is a stable code (keys of _MESSAGES)."""
+    """One clear message; ``reason`` is a stable code (one of REASONS)."""
 
     def __init__(self, reason: str, lang: str = "nl", **details: Any) -> None:
-        nl, en = _MESSAGES[reason]
         # entry names are the zip's text: shown inert (an ESC in a name never reaches a terminal)
         details = {key: safe(value) if isinstance(value, str) else value for key, value in details.items()}
-        super().__init__((en if lang == "en" else nl).format(**details))
+        super().__init__(t(f"zip.rejected.{reason}", lang, **details))
         self.reason = reason
         self.details = details
-        hint = _HINTS.get(reason, _HINT_DOWNLOAD)
-        self.hint = hint[1] if lang == "en" else hint[0]
+        self.hint = t(f"zip.hint.{reason if reason in _OWN_HINT else 'download'}", lang)
 
 
 class ExtractCancelled(Exception):
@@ -410,7 +376,7 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
     zip_path = Path(params.zip).expanduser() if params.zip else default_gateway_zip()
     target = Path(params.target).expanduser() if params.target else default_gateway_folder(zip_path)
     limits = Limits(params.max_entries, params.max_total_bytes, params.max_ratio)
-    ctx.log(ctx.t(f"Uitpakken: {zip_path} -> {target}", f"Unpacking: {zip_path} -> {target}"))
+    ctx.log(t("zip.unpacking", ctx.lang, zip_path=zip_path, target=target))
     loop = asyncio.get_running_loop()
     cancel = threading.Event()
 
@@ -433,13 +399,10 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
         return CheckResult(status="fail", message=str(exc), hint=exc.hint,
                            evidence={"zip": str(zip_path), "target": str(target), "reason": exc.reason})
     if result.already:
-        message = ctx.t(f"Al uitgepakt in {target}; setup.exe: {result.setup_exe}",
-                        f"Already unpacked in {target}; setup.exe: {result.setup_exe}")
+        message = t("zip.already_unpacked_setup_exe", ctx.lang, target=target, setup_exe=result.setup_exe)
     else:
         size = format_size(result.bytes)
-        files_nl = "1 bestand" if result.files == 1 else f"{result.files} bestanden"
-        files_en = "1 file" if result.files == 1 else f"{result.files} files"
-        message = ctx.t(f"{files_nl} ({size}) uitgepakt in {target}; setup.exe: {result.setup_exe}",
-                        f"{files_en} ({size}) unpacked in {target}; setup.exe: {result.setup_exe}")
+        files = t("zip.one_file" if result.files == 1 else "zip.files", ctx.lang, n=result.files)
+        message = t("zip.unpacked", ctx.lang, files=files, size=size, target=target, setup_exe=result.setup_exe)
     ctx.log(message)
     return CheckResult(status="ok", message=message, evidence=result.evidence())

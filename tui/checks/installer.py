@@ -22,6 +22,7 @@ from tui.checks import elevated
 from tui.checks.base import CheckContext, CheckResult
 from tui.checks.places import SETUP_EXE, default_gateway_folder, find_setup_exe
 from tui.checks.procutil import stream_process
+from tui.text import t
 
 TITLE = {"nl": "setup.exe van de gateway uitvoeren", "en": "Run the gateway's setup.exe"}
 KIND = "action"
@@ -52,48 +53,40 @@ async def run_setup(params: Params, ctx: CheckContext, *, is_windows: bool, is_e
     if not is_windows:
         return CheckResult(
             status="na",
-            message=ctx.t(
-                "Niet van toepassing hier: voer setup.exe als Administrator uit op de Windows-server en bevestig dat handmatig.",
-                "Not applicable here: run setup.exe as Administrator on the Windows server and confirm manually.",
-            ),
+            message=t("installer.not_applicable_here_run", ctx.lang),
         )
     setup = locate_setup(params)
     if setup is None:
         where = params.setup or params.folder or str(default_gateway_folder())
         return CheckResult(
             status="fail",
-            message=ctx.t(f"{SETUP_EXE} niet gevonden: {where}", f"{SETUP_EXE} not found: {where}"),
-            hint=ctx.t("Pak eerst opg_Installer.zip uit, of geef het pad van setup.exe op.",
-                       "Unpack opg_Installer.zip first, or give the path of setup.exe."),
+            message=t("installer.not_found", ctx.lang, SETUP_EXE=SETUP_EXE, where=where),
+            hint=t("installer.unpack_opg_installer_zip", ctx.lang),
         )
     if not is_elevated():
         return CheckResult(
             status="fail",
-            message=ctx.t("setup.exe moet als Administrator worden uitgevoerd; deze terminal is niet verhoogd.",
-                          "setup.exe must run as Administrator; this terminal is not elevated."),
-            hint=ctx.t("Start de terminal als Administrator (rechtermuisknop > Als administrator uitvoeren) en probeer opnieuw.",
-                       "Start the terminal as Administrator (right-click > Run as administrator) and try again."),
+            message=t("installer.setup_exe_must_run", ctx.lang),
+            hint=t("installer.start_terminal_as_administrator", ctx.lang),
             evidence={"setup": str(setup)},
         )
     argv = [str(setup), *params.args]
-    ctx.log(ctx.t(f"Start: {' '.join(argv)}", f"Starting: {' '.join(argv)}"))
-    ctx.log(ctx.t("Volg de vensters van de installatie; deze stap wacht tot setup.exe klaar is.",
-                  "Follow the installer's windows; this step waits until setup.exe has finished."))
+    ctx.log(t("installer.starting", ctx.lang, value=' '.join(argv)))
+    ctx.log(t("installer.follow_installer_s_windows", ctx.lang))
     try:
         code = await stream_process(argv, ctx, cwd=setup.parent)
     except OSError as exc:
         return CheckResult(
             status="fail",
-            message=ctx.t(f"setup.exe kon niet worden gestart: {exc.strerror or exc}", f"setup.exe could not be started: {exc.strerror or exc}"),
+            message=t("installer.setup_exe_could_not", ctx.lang, value=exc.strerror or exc),
             evidence={"setup": str(setup)},
         )
     evidence = {"setup": str(setup), "exit_code": code}
     if code == 0:
-        return CheckResult(status="ok", message=ctx.t("setup.exe is klaar (exitcode 0).", "setup.exe finished (exit code 0)."), evidence=evidence)
+        return CheckResult(status="ok", message=t("installer.setup_exe_finished_exit", ctx.lang), evidence=evidence)
     return CheckResult(
         status="fail",
-        message=ctx.t(f"setup.exe eindigde met exitcode {code}.", f"setup.exe ended with exit code {code}."),
-        hint=ctx.t("Bekijk de meldingen van de installatie hierboven en in het installatievenster; voer setup.exe zo nodig opnieuw uit.",
-                   "Read the installer's messages above and in its window; run setup.exe again if needed."),
+        message=t("installer.setup_exe_ended_exit", ctx.lang, code=code),
+        hint=t("installer.read_installer_s_messages", ctx.lang),
         evidence=evidence,
     )

@@ -33,6 +33,7 @@ from tui.checks.places import downloads_dir
 from tui.checks.procutil import capture
 from tui.safe_text import safe
 from tui.versions import MIN_AV_VERSION, find_av_version, format_version, meets_minimum
+from tui.text import t
 
 TITLE = {"nl": "Licentie-PDF controleren", "en": "Check the licence PDF"}
 KIND = "check"
@@ -102,10 +103,6 @@ class Params(BaseModel):
     timeout: float = Field(default=READ_TIMEOUT, gt=0)
 
 
-def _t(lang: str, nl: str, en: str) -> str:
-    return en if lang == "en" else nl
-
-
 # ---------------------------------------------------------------- finding and pre-checks
 
 
@@ -114,14 +111,10 @@ def find_licence_pdf(folder: Path, log: Callable[[str], None] = lambda text: Non
     try:
         pdfs = [p for p in folder.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()]
     except OSError as exc:
-        log(_t(lang, f"Map {folder} niet leesbaar: {exc.strerror or exc}", f"Folder {folder} not readable: {exc.strerror or exc}"))
+        log(t("licence.folder_not_readable", lang, folder=folder, reason=exc.strerror or exc))
         return None
     candidates = sorted((p for p in pdfs if _NAME_HINTS.search(p.name)), key=lambda p: p.stat().st_mtime, reverse=True)
-    log(_t(
-        lang,
-        f"Gezocht in {folder}: {len(pdfs)} PDF-bestand(en), {len(candidates)} met een licentienaam.",
-        f"Looked in {folder}: {len(pdfs)} PDF file(s), {len(candidates)} with a licence-like name.",
-    ))
+    log(t("licence.looked_pdf_file_s", lang, folder=folder, pdfs=len(pdfs), candidates=len(candidates)))
     for candidate in candidates[:5]:
         log(f"  {candidate.name}")
     return candidates[0] if candidates else None
@@ -132,16 +125,14 @@ def _precheck(path: Path, max_bytes: int, lang: str) -> int:
     if not path.is_file():
         raise LicenceReadError(
             "not_found",
-            _t(lang, f"Bestand niet gevonden: {path}", f"File not found: {path}"),
-            _t(lang, "Download de licentie via Opties > Licentie downloaden, of geef het juiste pad op.",
-               "Download the licence via Opties > Licentie downloaden, or give the right path."),
+            t("licence.file_not_found", lang, path=path),
+            t("licence.download_licence_via_opties", lang),
         )
     size = path.stat().st_size
     if size > max_bytes:
         raise LicenceReadError(
             "too_large",
-            _t(lang, f"{path.name} is {size / 1e6:.1f} MB, meer dan de grens van {max_bytes / 1e6:.1f} MB: is dit de licentie-PDF?",
-               f"{path.name} is {size / 1e6:.1f} MB, more than the limit of {max_bytes / 1e6:.1f} MB: is this the licence PDF?"),
+            t("licence.mb_more_than_limit", lang, name=path.name, mb=size / 1e6, limit_mb=max_bytes / 1e6),
         )
     with path.open("rb") as handle:
         head = handle.read(1024)
@@ -150,18 +141,14 @@ def _precheck(path: Path, max_bytes: int, lang: str) -> int:
     if b"%PDF-" not in head:  # readers accept junk before the header, within the first kilobyte
         raise LicenceReadError(
             "not_pdf",
-            _t(lang, f"{path.name} is geen PDF-bestand (de PDF-kenmerken ontbreken).",
-               f"{path.name} is not a PDF file (no PDF signature)."),
-            _t(lang, "Kies het PDF-bestand dat u via Opties > Licentie downloaden hebt opgeslagen.",
-               "Choose the PDF file you saved via Opties > Licentie downloaden."),
+            t("licence.not_pdf_file_no", lang, name=path.name),
+            t("licence.choose_pdf_file_you", lang),
         )
     if b"%%EOF" not in end:
         raise LicenceReadError(
             "truncated",
-            _t(lang, f"{path.name} is afgebroken of beschadigd (het einde van de PDF ontbreekt).",
-               f"{path.name} is truncated or damaged (the end of the PDF is missing)."),
-            _t(lang, "Download de licentie opnieuw via Opties > Licentie downloaden.",
-               "Download the licence again via Opties > Licentie downloaden."),
+            t("licence.truncated_damaged_end_pdf", lang, name=path.name),
+            t("licence.download_licence_again_via", lang),
         )
     return size
 
@@ -210,10 +197,8 @@ async def _extract_in_child(path: Path, timeout: float, lang: str, log: Callable
     except TimeoutError:
         raise LicenceReadError(
             "timeout",
-            _t(lang, f"Het lezen van {path.name} duurde langer dan {timeout:g} s en is afgebroken: het bestand is waarschijnlijk beschadigd.",
-               f"Reading {path.name} took longer than {timeout:g} s and was stopped: the file is probably damaged."),
-            _t(lang, "Download de licentie opnieuw via Opties > Licentie downloaden.",
-               "Download the licence again via Opties > Licentie downloaden."),
+            t("licence.reading_took_longer_than", lang, name=path.name, timeout=timeout),
+            t("licence.download_licence_again_via", lang),
         ) from None
     try:
         result = json.loads(out)
@@ -227,17 +212,15 @@ async def _extract_in_child(path: Path, timeout: float, lang: str, log: Callable
     if result.get("error") == "encrypted":
         raise LicenceReadError(
             "encrypted",
-            _t(lang, f"{path.name} is beveiligd met een wachtwoord.", f"{path.name} is protected with a password."),
-            _t(lang, "Open het in een PDF-lezer en sla een onbeveiligde kopie op (of download de licentie opnieuw).",
-               "Open it in a PDF reader and save an unprotected copy (or download the licence again)."),
+            t("licence.protected_password", lang, name=path.name),
+            t("licence.open_pdf_reader_save", lang),
         )
     if "error" in result:
         log(f"pypdf: {safe(str(result.get('detail', '')))[:MAX_LOGGED_CHARS]}")
         raise LicenceReadError(
             "damaged",
-            _t(lang, f"{path.name} is beschadigd en kan niet worden gelezen.", f"{path.name} is damaged and cannot be read."),
-            _t(lang, "Download de licentie opnieuw via Opties > Licentie downloaden.",
-               "Download the licence again via Opties > Licentie downloaden."),
+            t("licence.damaged_cannot_read", lang, name=path.name),
+            t("licence.download_licence_again_via", lang),
         )
     return result
 
@@ -328,28 +311,23 @@ def judge(info: LicenceInfo, lang: str) -> LicenceInfo:
     warns: list[str] = []
     hints: list[str] = []
     if len(info.text.strip()) < MIN_TEXT_CHARS:
-        warns.append(_t(lang, "De PDF bevat geen tekst (een scan?).", "The PDF holds no text (a scan?)."))
-        hints.append(_t(lang, "Controleer de licentie met het oog: Team of Business, module AutoReport-koppeling, versie 9.8 of hoger.",
-                        "Check the licence by eye: Team or Business, module AutoReport-koppeling, version 9.8 or later."))
+        warns.append(t("licence.pdf_holds_no_text", lang))
+        hints.append(t("licence.check_licence_by_eye", lang))
     else:
         if info.edition is None:
-            warns.append(_t(lang, "Editie niet gevonden in de licentie.", "Edition not found in the licence."))
+            warns.append(t("licence.edition_not_found_licence", lang))
         elif info.edition.lower() not in REQUIRED_EDITIONS:
-            fails.append(_t(lang, f"Editie {info.edition}: Visma.net AutoReport vraagt AccountView Team of AccountView Business.",
-                            f"Edition {info.edition}: Visma.net AutoReport requires AccountView Team or AccountView Business."))
+            fails.append(t("licence.edition_visma_net_autoreport", lang, edition=info.edition))
         if not info.autoreport_module:
-            fails.append(_t(lang, "De module AutoReport-koppeling staat niet in de licentie.",
-                            "The module AutoReport-koppeling is not in the licence."))
-            hints.append(_t(lang, "Vraag de module aan via Opties > Extra modules bestellen.",
-                            "Request it via Opties > Extra modules bestellen."))
+            fails.append(t("licence.module_autoreport_koppeling_not", lang))
+            hints.append(t("licence.request_via_opties_extra", lang))
         version = find_av_version(info.version or "")
         minimum = format_version(MIN_AV_VERSION)
         if version is None:
-            warns.append(_t(lang, "Versie niet gevonden in de licentie (zie Help > Info in AccountView).",
-                            "Version not found in the licence (see Help > Info in AccountView)."))
+            warns.append(t("licence.version_not_found_licence", lang))
         elif not meets_minimum(version):
-            fails.append(_t(lang, f"Versie {info.version}: minimaal {minimum} is nodig.", f"Version {info.version}: at least {minimum} is required."))
-            hints.append(_t(lang, "Vraag de update aan.", "Request the update."))
+            fails.append(t("licence.version_least_required", lang, version=info.version, minimum=minimum))
+            hints.append(t("licence.request_update", lang))
     info.problems = fails + warns
     info.hints = hints
     info.status = "fail" if fails else "warn" if warns else "ok"
@@ -397,12 +375,11 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
         if found is None:
             return CheckResult(
                 status="fail",
-                message=ctx.t(f"Geen licentie-PDF gevonden in {downloads_dir()}.", f"No licence PDF found in {downloads_dir()}."),
-                hint=ctx.t("Download de licentie via Opties > Licentie downloaden, of geef het pad van de PDF op.",
-                           "Download the licence via Opties > Licentie downloaden, or give the path of the PDF."),
+                message=t("licence.no_licence_pdf_found", ctx.lang, folder=downloads_dir()),
+                hint=t("licence.download_licence_via_opties_2", ctx.lang),
             )
         path = found
-    ctx.log(ctx.t(f"Lezen: {path}", f"Reading: {path}"))
+    ctx.log(t("licence.reading", ctx.lang, path=path))
     started = time.monotonic()
     try:
         info = await read_licence_async(
@@ -411,24 +388,22 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
     except LicenceReadError as exc:
         return CheckResult(status="fail", message=str(exc), hint=exc.hint, evidence={"path": str(path), "reason": exc.reason})
     seconds = time.monotonic() - started
-    ctx.log(ctx.t(f"{info.pages} pagina('s), {len(info.text)} tekens gelezen in {seconds:.1f} s.",
-                  f"{info.pages} page(s), {len(info.text)} characters read in {seconds:.1f} s."))
+    ctx.log(t("licence.page_s_characters_read", ctx.lang, pages=info.pages, text=len(info.text), seconds=seconds))
     if ctx.clipboard is not None and info.text.strip():
         try:
             ctx.clipboard(info.text)
-            ctx.log(ctx.t("De volledige tekst staat op het klembord: kies in de wizard 'Plakken vanaf klembord'.",
-                          "The full text is on the clipboard: choose 'Plakken vanaf klembord' in the wizard."))
+            ctx.log(t("licence.full_text_clipboard_choose", ctx.lang))
         except Exception as exc:  # a clipboard that fails must not fail the check
-            ctx.log(ctx.t(f"Kopiëren naar het klembord mislukt: {exc}", f"Copying to the clipboard failed: {exc}"))
+            ctx.log(t("licence.copying_clipboard_failed", ctx.lang, exc=exc))
     summary = ", ".join(
         part for part in (
             f"AccountView {info.edition}" if info.edition else "",
             info.version or "",
-            ctx.t("module AutoReport-koppeling", "module AutoReport-koppeling") if info.autoreport_module else "",
+            t("licence.module_autoreport_koppeling", ctx.lang) if info.autoreport_module else "",
         ) if part
     )
     if info.status == "ok":
-        message = ctx.t(f"Licentie voldoet: {summary}.", f"Licence meets the requirements: {summary}.")
+        message = t("licence.licence_meets_requirements", ctx.lang, summary=summary)
     else:
         message = " ".join(info.problems)
     return CheckResult(status=info.status, message=message, hint=" ".join(info.hints), evidence=_evidence(info, seconds))

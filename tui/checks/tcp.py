@@ -13,6 +13,7 @@ import time
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from tui.checks.base import CheckContext, CheckResult, refusal
+from tui.text import t
 
 TITLE = {"nl": "TCP-verbinding", "en": "TCP connection"}
 KIND = "check"
@@ -55,40 +56,36 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
         outcomes.append(outcome)
         evidence["attempts"].append({"address": address, "outcome": outcome, "ms": millis, "detail": detail})
         if outcome == "ok":
-            ctx.log(ctx.t(f"verbonden met {where} in {millis} ms", f"connected to {where} in {millis} ms"))
+            ctx.log(t("tcp.connected_ms", ctx.lang, where=where, millis=millis))
             evidence["connect_ms"] = millis
             return CheckResult(
                 status="ok",
-                message=ctx.t(f"{target} bereikbaar in {millis} ms", f"{target} reachable in {millis} ms"),
+                message=t("tcp.reachable_ms", ctx.lang, target=target, millis=millis),
                 evidence=evidence,
             )
-        ctx.log(ctx.t(f"{where}: {detail} (na {millis} ms)", f"{where}: {detail} (after {millis} ms)"))
+        ctx.log(t("tcp.after_ms", ctx.lang, where=where, detail=detail, millis=millis))
     return _failure(target, outcomes, evidence, ctx)
 
 
 async def _resolve(params: Params, ctx: CheckContext, evidence: dict) -> list[tuple[int, str]] | CheckResult:
     """The addresses of the host (each once, in the resolver's order), or a fail result."""
-    ctx.log(ctx.t(f"{params.host} opzoeken ...", f"resolving {params.host} ..."))
+    ctx.log(t("tcp.resolving", ctx.lang, host=params.host))
     started = time.monotonic()
     try:
         async with asyncio.timeout(ctx.budget()):
             infos = await asyncio.get_running_loop().getaddrinfo(params.host, params.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, TimeoutError, UnicodeError) as exc:
         if isinstance(exc, TimeoutError):
-            detail = ctx.t("geen antwoord van DNS", "no answer from DNS")
+            detail = t("https.dns_no_answer", ctx.lang)
         elif isinstance(exc, UnicodeError):  # rejected before any lookup, e.g. a label over 63 characters
-            detail = ctx.t("ongeldige hostnaam", "invalid host name")
+            detail = t("https.dns_bad_name", ctx.lang)
         else:
             detail = exc.strerror or str(exc)
-        ctx.log(ctx.t(f"opzoeken mislukt: {detail}", f"lookup failed: {detail}"))
+        ctx.log(t("tcp.lookup_failed", ctx.lang, detail=detail))
         return CheckResult(
             status="fail",
-            message=ctx.t(f"{params.host} niet gevonden: {detail}", f"{params.host} not found: {detail}"),
-            hint=ctx.t(
-                "Controleer de hostnaam (typefout?) en de DNS-instellingen van deze server; "
-                "probeer eventueel het IP-adres.",
-                "Check the host name (a typo?) and this server's DNS settings; or try the IP address.",
-            ),
+            message=t("tcp.not_found", ctx.lang, host=params.host, detail=detail),
+            hint=t("tcp.check_host_name_typo", ctx.lang),
             evidence=evidence | {"failure": "dns"},
         )
     addresses: list[tuple[int, str]] = []
@@ -97,7 +94,7 @@ async def _resolve(params: Params, ctx: CheckContext, evidence: dict) -> list[tu
             addresses.append((family, sockaddr[0]))
     millis = round((time.monotonic() - started) * 1000)
     evidence["addresses"] = [address for _, address in addresses]
-    ctx.log(ctx.t(f"gevonden in {millis} ms:", f"resolved in {millis} ms:"))
+    ctx.log(t("tcp.resolved_ms", ctx.lang, millis=millis))
     for family, address in addresses:
         ctx.log(f"  {address} ({'IPv6' if family == socket.AF_INET6 else 'IPv4'})")
     return addresses
@@ -110,9 +107,9 @@ async def _connect(family: int, address: str, port: int, wait: float, ctx: Check
         async with asyncio.timeout(wait):
             _, writer = await asyncio.open_connection(address, port, family=family)
     except ConnectionRefusedError:
-        outcome, detail = "refused", ctx.t("verbinding geweigerd", "connection refused")
+        outcome, detail = "refused", t("tcp.connection_refused", ctx.lang)
     except TimeoutError:
-        outcome, detail = "timeout", ctx.t(f"geen antwoord binnen {wait:.1f} s", f"no answer within {wait:.1f} s")
+        outcome, detail = "timeout", t("tcp.no_answer_within_s", ctx.lang, wait=wait)
     except OSError as exc:
         outcome, detail = "error", exc.strerror or str(exc)
     else:
@@ -132,30 +129,15 @@ async def _close(writer: asyncio.StreamWriter) -> None:
 def _failure(target: str, outcomes: list[str], evidence: dict, ctx: CheckContext) -> CheckResult:
     if all(outcome == "refused" for outcome in outcomes):
         kind = "refused"
-        message = ctx.t(f"{target}: verbinding geweigerd", f"{target}: connection refused")
-        hint = ctx.t(
-            "Er luistert niets op deze poort: is de AccountView Communication Service gestart? "
-            "Klopt het poortnummer?",
-            "The service is not listening: is the AccountView Communication Service started? "
-            "Is the port right?",
-        )
+        message = t("https.refused", ctx.lang, target=target)
+        hint = t("tcp.service_not_listening_accountview", ctx.lang)
     elif "timeout" in outcomes:
         kind = "timeout"
-        message = ctx.t(f"{target}: geen antwoord (time-out)", f"{target}: no answer (timed out)")
-        hint = ctx.t(
-            "Een firewall laat de pakketten stilletjes vallen, of de host staat uit of is vanaf dit "
-            "netwerk niet bereikbaar. Controleer de Windows Firewall op de server (inkomende regel "
-            "voor deze poort) en firewalls daartussen.",
-            "A firewall drops the packets silently, or the host is down or not reachable from this "
-            "network. Check the Windows Firewall on the server (an inbound rule for this port) and "
-            "any firewall in between.",
-        )
+        message = t("tcp.no_answer_timed_out", ctx.lang, target=target)
+        hint = t("tcp.firewall_drops_packets_silently", ctx.lang)
     else:
         kind = "error"
         details = "; ".join(attempt["detail"] for attempt in evidence["attempts"])
-        message = ctx.t(f"{target}: geen verbinding ({details})", f"{target}: no connection ({details})")
-        hint = ctx.t(
-            "Deze server heeft geen route naar de host: controleer het netwerk (adres, gateway, VPN).",
-            "This server has no route to the host: check the network (address, gateway, VPN).",
-        )
+        message = t("tcp.no_connection", ctx.lang, target=target, details=details)
+        hint = t("tcp.server_has_no_route", ctx.lang)
     return CheckResult(status="fail", message=message, hint=hint, evidence=evidence | {"failure": kind})

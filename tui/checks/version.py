@@ -20,6 +20,6 @@ class Params(BaseModel):
 
 
 async def run(params: Params, ctx: CheckContext) -> CheckResult:
-    verdict = judge_version(params.version, params.minimum, ctx.t)
+    verdict = judge_version(params.version, params.minimum, ctx.lang)
     return CheckResult(status="ok" if verdict.ok else "fail", message=verdict.message, hint=verdict.hint,
                        evidence=verdict.evidence)

@@ -24,6 +24,7 @@ from tui.playbook.loader import parse_toml, toml_error_parts
 from tui.playbook.names import did_you_mean
 from tui.playbook.model import FormField, Playbook, Step
 from tui.playbook.rules import is_empty, validate_values
+from tui.text import t
 
 ADMINISTRATIES_KEY = "administraties"
 SCOPE_SEPARATOR = "@"
@@ -85,14 +86,10 @@ def _comment(text: str) -> list[str]:
 # --- Export --------------------------------------------------------------------------------
 
 
-def _t(lang: str, nl: str, en: str) -> str:
-    return en if lang == "en" else nl
-
-
 def _field_comment(form_field: FormField, lang: str) -> str:
     parts = [form_field.label.get(lang), form_field.type]
     if form_field.required:
-        parts.append(_t(lang, "verplicht", "required"))
+        parts.append(t("detail.required", lang))
     if form_field.choices:
         parts.append(" | ".join(form_field.choices))
     if form_field.help:
@@ -118,8 +115,7 @@ def _step_lines(
             continue
         lines.extend(_comment(_field_comment(form_field, lang)))
         if form_field.secret:
-            lines.append(_t(lang, "# (geheim: wordt nooit opgeslagen of geëxporteerd; koppel vraagt erom)",
-                            "# (secret: never stored or exported; koppel asks for it)"))
+            lines.append(t("answers.secret_never_stored_exported", lang))
             continue
         value = answers.get(form_field.id)
         if is_empty(value):
@@ -142,19 +138,10 @@ def export_answers(playbook: Playbook, state: StateLike, lang: str) -> str:
     if ref and not administraties:
         administraties = list(_stored_answers(state, ref[0]).get(ref[1]) or [])
 
-    lines = _comment(_t(
-        lang,
-        f"koppel — antwoorden voor {playbook.title.get(lang)} ({playbook.source})\n"
-        f"Server: {state.server}\n"
-        "Regels met # zijn commentaar: haal het # weg en vul de waarde in om een antwoord te geven.",
-        f"koppel — answers for {playbook.title.get(lang)} ({playbook.source})\n"
-        f"Server: {state.server}\n"
-        "Lines starting with # are comments: remove the # and fill in the value to give an answer.",
-    ))
+    lines = _comment(t("answers.file_heading", lang, title=playbook.title.get(lang), source=playbook.source, server=state.server))
     lines.append("")
     if ref:
-        lines.extend(_comment(_t(lang, "De administraties waarvoor de stappen per administratie gelden.",
-                                 "The administraties the per-administratie steps apply to.")))
+        lines.extend(_comment(t("answers.administraties_per_administratie_steps", lang)))
         lines.append(f"{ADMINISTRATIES_KEY} = {toml_value(administraties)}" if administraties
                      else f"# {ADMINISTRATIES_KEY} = []")
     for step in playbook.steps():
@@ -178,8 +165,8 @@ def export_answers(playbook: Playbook, state: StateLike, lang: str) -> str:
 
 def _toml_error(error: tomllib.TOMLDecodeError, document: str, lang: str) -> str:
     line, column, message = toml_error_parts(error, document)
-    where = _t(lang, f"regel {line}, kolom {column}: ", f"line {line}, column {column}: ") if line else ""
-    return f"{where}{_t(lang, 'geen geldige TOML', 'not valid TOML')}: {message}"
+    where = t("answers.line_column", lang, line=line, column=column) if line else ""
+    return f"{where}{t('answers.not_valid_toml', lang)}: {message}"
 
 
 def _shown(name: str) -> str:
@@ -198,14 +185,12 @@ def _import_step(
     for field_id, value in given.items():
         form_field = step.field(field_id)
         if form_field is None:
-            unknown = _t(lang, "onbekend veld", "unknown field")
+            unknown = t("answers.unknown_field", lang)
             problems.append(f"{where}{_shown(field_id)}: {unknown}{did_you_mean(field_id, known)}")
         elif form_field.secret:
-            problems.append(f"{where}{field_id}: " + _t(
-                lang, "geheim veld: wordt nooit uit een bestand gelezen; koppel vraagt erom wanneer nodig",
-                "secret field: never read from a file; koppel asks for it when needed"))
+            problems.append(f"{where}{field_id}: " + t("answers.secret_field_never_read", lang))
         elif isinstance(value, dict):
-            expected = _t(lang, "verwacht een waarde, geen tabel", "expected a value, not a table")
+            expected = t("answers.expected_value_not_table", lang)
             problems.append(f"{where}{field_id}: {expected}")
         elif not is_empty(value):
             provided[field_id] = value
@@ -216,7 +201,7 @@ def _import_step(
     for finding in findings:
         if finding.field not in provided:
             continue  # e.g. "required" on a field this file leaves out: the form asks later
-        label = _t(lang, "waarschuwing", "warning") + ": " if finding.level == "warning" else ""
+        label = t("answers.warning", lang) + ": " if finding.level == "warning" else ""
         problems.append(f"{where}{finding.field}: {label}{finding.message}")
         if finding.level == "error":
             rejected.add(finding.field)
@@ -240,7 +225,7 @@ def import_answers(
     for key in data:
         if key not in ("steps", ADMINISTRATIES_KEY) or (key == ADMINISTRATIES_KEY and not ref):
             known = ["steps", ADMINISTRATIES_KEY] if ref else ["steps"]
-            problems.append(f"{_shown(key)}: {_t(lang, 'onbekende sleutel', 'unknown key')}{did_you_mean(key, known)}")
+            problems.append(f"{_shown(key)}: {t('answers.unknown_key', lang)}{did_you_mean(key, known)}")
 
     administraties: list[str] | None = None
     if ref and ADMINISTRATIES_KEY in data:
@@ -254,7 +239,7 @@ def import_answers(
 
     steps = data.get("steps", {})
     if not isinstance(steps, dict):
-        expected = _t(lang, 'verwacht tabellen [steps."stap"]', 'expected tables [steps."step"]')
+        expected = t("answers.expected_tables_steps_step", lang)
         return result, problems + [f"steps: {expected}"]
     step_ids = [s.id for s in playbook.steps()]
     for raw_key, given in steps.items():
@@ -262,19 +247,15 @@ def import_answers(
         step_id, separator, administratie = raw_key.partition(SCOPE_SEPARATOR)
         step = playbook.step(step_id)
         if step is None:
-            problems.append(f"[{key}] {_t(lang, 'onbekende stap', 'unknown step')}{did_you_mean(step_id, step_ids)}")
+            problems.append(f"[{key}] {t('answers.unknown_step', lang)}{did_you_mean(step_id, step_ids)}")
         elif not isinstance(given, dict):
-            problems.append(f"[{key}] {_t(lang, 'verwacht een tabel met velden', 'expected a table of fields')}")
+            problems.append(f"[{key}] {t('answers.expected_table_fields', lang)}")
         elif step.scope == "administratie" and not (separator and administratie.strip()):
-            problems.append(f"[{key}] " + _t(
-                lang, f"geldt per administratie: schrijf [steps.\"{step_id}@Naam administratie\"]",
-                f"applies per administratie: write [steps.\"{step_id}@Administratie name\"]"))
+            problems.append(f"[{key}] " + t("answers.applies_per_administratie_write", lang, step_id=step_id))
         elif step.scope != "administratie" and separator:
-            problems.append(f"[{key}] " + _t(lang, f"geldt niet per administratie: schrijf [steps.\"{step_id}\"]",
-                                             f"does not apply per administratie: write [steps.\"{step_id}\"]"))
+            problems.append(f"[{key}] " + t("answers.does_not_apply_per", lang, step_id=step_id))
         elif administraties is not None and separator and administratie not in administraties:
-            problems.append(f"[{key}] " + _t(lang, f"administratie '{_shown(administratie)}' staat niet in administraties",
-                                             f"administratie '{_shown(administratie)}' is not listed in administraties"))
+            problems.append(f"[{key}] " + t("answers.administratie_not_listed_administraties", lang, administratie=_shown(administratie)))
         elif cleaned := _import_step(step, f"[{key}] ", given, lang, problems):
             result[raw_key] = cleaned
     return result, problems

@@ -10,29 +10,31 @@ from tui.limits import FIELD_MAX_CHARS, LIST_MAX_ITEMS
 from tui.playbook.model import FormField
 from tui.playbook.named_rules import email_problem
 from tui.safe_text import describe, first_unsafe
+from tui.text import t
 
 _TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "on", "aan", "x"}
 _FALSE = {"nee", "n", "no", "false", "onwaar", "0", "off", "uit"}
 
 
 class InvalidValue(ValueError):
-    """A raw input that does not fit its field type; carries the message in both languages."""
+    """A raw input that does not fit its field type: the text tables' ``key`` with its values."""
 
-    def __init__(self, nl: str, en: str) -> None:
-        super().__init__(nl)
-        self.nl, self.en = nl, en
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.values)
 
 
 def _within_limits(raw: Any) -> None:
     """Refuse a value beyond tui.limits before any rule reads it (or quotes it in a message)."""
     items = raw if isinstance(raw, (list, tuple)) else [raw]
     if len(items) > LIST_MAX_ITEMS:
-        raise InvalidValue(f"te veel items ({len(items):,}; hoogstens {LIST_MAX_ITEMS})",
-                           f"too many items ({len(items):,}; at most {LIST_MAX_ITEMS})")
+        raise InvalidValue("value.too_many_items", count=len(items), limit=LIST_MAX_ITEMS)
     longest = max((len(item) for item in items if isinstance(item, str)), default=0)
     if longest > FIELD_MAX_CHARS:
-        raise InvalidValue(f"te lang ({longest:,} tekens; hoogstens {FIELD_MAX_CHARS:,})",
-                           f"too long ({longest:,} characters; at most {FIELD_MAX_CHARS:,})")
+        raise InvalidValue("value.too_long", length=longest, limit=FIELD_MAX_CHARS)
 
 
 def _printable(raw: Any) -> None:
@@ -40,8 +42,7 @@ def _printable(raw: Any) -> None:
     the reports and the log): they are refused where they enter, never stored."""
     for item in raw if isinstance(raw, (list, tuple)) else [raw]:
         if isinstance(item, str) and (char := first_unsafe(item)):
-            raise InvalidValue(f"bevat een stuurteken ({describe(char)}): typ alleen gewone tekens",
-                               f"contains a control character ({describe(char)}): type plain characters only")
+            raise InvalidValue("value.control_character", char=describe(char))
 
 
 def coerce(form_field: FormField, raw: Any) -> Any:
@@ -68,8 +69,8 @@ def coerce(form_field: FormField, raw: Any) -> Any:
     if kind == "choice":
         return _coerce_choice(form_field, text)
     if kind == "email":
-        if problem := email_problem(text, "nl"):
-            raise InvalidValue(problem, email_problem(text, "en") or problem)
+        if email_problem(text, "nl"):
+            raise InvalidValue("rule.email_invalid", value=text)
         return text
     if kind == "path":
         return _coerce_path(text)
@@ -86,7 +87,7 @@ def _coerce_bool(raw: Any) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise InvalidValue(f"'{raw}' is geen ja of nee.", f"'{raw}' is not yes or no.")
+    raise InvalidValue("value.not_yes_or_no", value=raw)
 
 
 def _coerce_int(raw: Any, text: str) -> int:
@@ -94,7 +95,7 @@ def _coerce_int(raw: Any, text: str) -> int:
         return raw
     if re.fullmatch(r"[+-]?\d+", text):
         return int(text)
-    raise InvalidValue(f"'{text}' is geen geheel getal.", f"'{text}' is not a whole number.")
+    raise InvalidValue("value.not_whole_number", value=text)
 
 
 def _coerce_choice(form_field: FormField, text: str) -> str:
@@ -102,7 +103,7 @@ def _coerce_choice(form_field: FormField, text: str) -> str:
         if choice.casefold() == text.casefold():
             return choice
     listed = ", ".join(form_field.choices)
-    raise InvalidValue(f"'{text}' is geen keuze uit: {listed}.", f"'{text}' is not one of: {listed}.")
+    raise InvalidValue("value.not_a_choice", value=text, choices=listed)
 
 
 def _coerce_path(text: str) -> str:
@@ -110,5 +111,5 @@ def _coerce_path(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()
     if "\0" in text:
-        raise InvalidValue("Een pad mag geen NUL-teken bevatten.", "A path cannot contain a NUL character.")
+        raise InvalidValue("value.path_with_nul")
     return text

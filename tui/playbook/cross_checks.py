@@ -67,7 +67,7 @@ def _field_problems(where: str, form_field: FormField, step: Step) -> list[str]:
             try:
                 coerce(form_field, form_field.default)
             except InvalidValue as invalid:
-                problems.append(f"{where}.default: {invalid.en}")
+                problems.append(f"{where}.default: {invalid.message('en')}")
     field_ids = [f.id for f in step.fields]
     for r, ref in enumerate(form_field.rules):
         at = f"{where}.rules[{r}]"

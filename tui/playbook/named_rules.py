@@ -10,6 +10,7 @@ import re
 from typing import Any, Callable
 
 from tui.playbook.rule_model import Rule, RuleContext, RuleFn, RuleResult, is_empty
+from tui.text import t
 
 RULES: dict[str, Rule] = {}
 
@@ -31,7 +32,7 @@ def version_min(value: Any, ctx: RuleContext) -> RuleResult:
     # loads no check module
     from tui.versions import judge_version
 
-    verdict = judge_version(str(value), ctx.params["min"], ctx.t)
+    verdict = judge_version(str(value), ctx.params["min"], ctx.lang)
     if verdict.ok:
         return None
     # the form shows the field's help right above the error: a hint sentence it already says
@@ -51,34 +52,25 @@ def edition(value: Any, ctx: RuleContext) -> RuleResult:
     words = re.findall(r"[\w-]+", str(value).lower())
     if any(name.lower() in words for name in allowed):
         return None
-    names = " of ".join(f"AccountView {name}" for name in allowed)
-    names_en = " or ".join(f"AccountView {name}" for name in allowed)
-    return ctx.t(
-        f"Voor Visma.net AutoReport moet u beschikken over {names}; '{value}' is niet genoeg. "
-        "Help > Infoline toont uw editie.",
-        f"Visma.net AutoReport needs {names_en}; '{value}' is not enough. "
-        "Help > Infoline shows your edition.",
-    )
+    names = t("rule.or", ctx.lang).join(f"AccountView {name}" for name in allowed)
+    return t("rule.edition_not_enough", ctx.lang, names=names, value=value)
 
 
 # --- Onderneming ---------------------------------------------------------------------------
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SHORT_YEAR = re.compile(r"['‘’`]\d{2}(?!\d)")
-# the note's own words, quoted by both the error (a year) and the warning (a short year)
-_NO_YEARS = ("Let op: Gebruik hiervoor geen jaartallen, want de onderneming bevat alle boekjaren.",
-             "Caution: do not use years here, because the onderneming holds all financial years.")
 
 
 @rule("no_year")
 def no_year(value: Any, ctx: RuleContext) -> RuleResult:
     text = str(value)
     if found := _YEAR.search(text):
-        return ctx.t(f"'{found.group(0)}' lijkt een jaartal. {_NO_YEARS[0]}",
-                     f"'{found.group(0)}' looks like a year. {_NO_YEARS[1]}")
+        # the note's own words, quoted by both the error (a year) and the warning (a short year)
+        return t("rule.looks_like_a_year", ctx.lang, found=found.group(0), no_years=t("rule.no_years", ctx.lang))
     if found := _SHORT_YEAR.search(text):
-        return ctx.warning(f"'{found.group(0)}' lijkt een verkort jaartal. {_NO_YEARS[0]}",
-                           f"'{found.group(0)}' looks like a short year. {_NO_YEARS[1]}")
+        return ctx.warning(t("rule.looks_like_a_short_year", ctx.lang, found=found.group(0),
+                             no_years=t("rule.no_years", ctx.lang)))
     return None
 
 
@@ -93,11 +85,7 @@ _EMAIL = re.compile(
 def email_problem(value: str, lang: str) -> str | None:
     if len(value) <= 254 and _EMAIL.fullmatch(value):
         return None
-    return (
-        f"'{value}' is not a valid e-mail address (e.g. beheer@yourcompany.nl)."
-        if lang == "en"
-        else f"'{value}' is geen geldig e-mailadres (bijv. beheer@uwbedrijf.nl)."
-    )
+    return t("rule.email_invalid", lang, value=value)
 
 
 @rule("email")
@@ -141,12 +129,7 @@ def general_email(value: Any, ctx: RuleContext) -> RuleResult:
     )
     if not looks_personal:
         return None
-    return ctx.warning(
-        "Dit lijkt een persoonlijk e-mailadres. Wij adviseren om voor dit beheerdersaccount een "
-        "algemeen e-mailadres te gebruiken, zoals beheer@, it@ of administratie@ uw domein.",
-        "This looks like a personal e-mail address. Visma advises a general e-mail address for "
-        "this administrator account, such as beheer@, it@ or administratie@ your domain.",
-    )
+    return ctx.warning(t("rule.personal_email", ctx.lang))
 
 
 # --- Cross-field rules ---------------------------------------------------------------------
@@ -156,14 +139,7 @@ def general_email(value: Any, ctx: RuleContext) -> RuleResult:
       field_params=("field",), on_empty=True)
 def blk_after_opening_balance(value: Any, ctx: RuleContext) -> RuleResult:
     if value is True and ctx.values.get(ctx.params["field"]) is not True:
-        return ctx.t(
-            "Nieuwe administraties zijn standaard geblokkeerd. Demarkeer dit veld pas als de "
-            "administratie klaar is voor gebruik, dus nadat de beginbalans is overgenomen "
-            f"(kies eerst 'ja' bij '{ctx.label(ctx.params['field'])}').",
-            "New administraties are blocked by default. Only clear Blk once the administratie is "
-            "ready for use, i.e. after the opening balance has been carried over "
-            f"(choose 'yes' for '{ctx.label(ctx.params['field'])}' first).",
-        )
+        return t("rule.new_administraties_are_blocked", ctx.lang, label=ctx.label(ctx.params["field"]))
     return None
 
 
@@ -171,12 +147,7 @@ def blk_after_opening_balance(value: Any, ctx: RuleContext) -> RuleResult:
       field_params=("field",), on_empty=True)
 def restart_after_visma_changes(value: Any, ctx: RuleContext) -> RuleResult:
     if ctx.values.get(ctx.params["field"]) is True and value is not True:
-        return ctx.t(
-            "Opmerking: Als u Visma.net vanuit AccountView hebt geopend, dan moet u AccountView "
-            "sluiten en opnieuw starten.",
-            "Note: if you opened Visma.net from AccountView, you must close AccountView and "
-            "start it again.",
-        )
+        return t("rule.note_if_you_opened", ctx.lang)
     return None
 
 
@@ -185,10 +156,7 @@ def required_if(value: Any, ctx: RuleContext) -> RuleResult:
     other_value = ctx.values.get(ctx.params["field"])
     if not is_empty(other_value) and other_value is not False and is_empty(value):
         other = ctx.label(ctx.params["field"])
-        return ctx.t(
-            f"Verplicht als '{other}' is ingevuld of op 'ja' staat.",
-            f"Required when '{other}' is filled in or set to 'yes'.",
-        )
+        return t("rule.required_when_filled_set", ctx.lang, other=other)
     return None
 
 
@@ -202,16 +170,7 @@ def port(value: Any, ctx: RuleContext) -> RuleResult:
         number = int(value.strip())
     if number is not None and 1 <= number <= 65535:
         return None
-    return ctx.t(
-        f"'{value}' is geen geldige poort: kies een getal van 1 tot en met 65535.",
-        f"'{value}' is not a valid port: choose a number from 1 to 65535.",
-    )
-
-
-ADDRESS_PASSWORD_NL = ("Laat het wachtwoord weg uit het adres: koppel bewaart dit veld, een wachtwoord nooit. "
-                       "Heeft de stap een wachtwoordveld, vul het daar in.")
-ADDRESS_PASSWORD_EN = ("Leave the password out of the address: koppel keeps this field, and never a password. "
-                       "If the step has a password field, enter it there.")
+    return t("rule.not_valid_port_choose", ctx.lang, value=value)
 
 
 @rule("url", params={"schemes": (list, ["http", "https"])})
@@ -223,7 +182,7 @@ def url(value: Any, ctx: RuleContext) -> RuleResult:
     schemes = [str(s).lower() for s in ctx.params["schemes"]]
     text = str(value).strip()
     if url_passwords(text):  # the same detection that keeps such an address out of the state file
-        return ctx.t(ADDRESS_PASSWORD_NL, ADDRESS_PASSWORD_EN)  # never quotes the address: it holds the password
+        return t("rule.address_password", ctx.lang)  # never quotes the address: it holds the password
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -234,12 +193,7 @@ def url(value: Any, ctx: RuleContext) -> RuleResult:
     if valid:
         return None
     shown = "/".join(schemes)
-    return ctx.t(
-        f"'{value}' is geen geldige URL: begin met {shown}:// gevolgd door een servernaam "
-        "(bijv. http://proxy.bedrijf.local:8080).",
-        f"'{value}' is not a valid URL: start with {shown}:// followed by a host name "
-        "(e.g. http://proxy.company.local:8080).",
-    )
+    return t("rule.not_valid_url_start", ctx.lang, value=value, shown=shown)
 
 
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -257,15 +211,12 @@ def hostname_problem(value: str, lang: str) -> str | None:
     numeric = all(label.isdigit() for label in labels)  # "300.1.1.1" is a bad IP, not a name
     if name and len(name) <= 253 and not numeric and all(_LABEL.fullmatch(lbl) for lbl in labels):
         return None
-    hint_nl, hint_en = "", ""
+    hint = ""
     if "://" in text or "/" in text:
-        hint_nl = " Vul alleen de servernaam in, zonder http:// of pad."
-        hint_en = " Enter only the host name, without http:// or a path."
+        hint = t("rule.hostname_without_scheme", lang)
     elif ":" in text:
-        hint_nl, hint_en = " Vul de poort apart in.", " Enter the port separately."
-    if lang == "en":
-        return f"'{value}' is not a valid host name or IP address.{hint_en}"
-    return f"'{value}' is geen geldige servernaam of IP-adres.{hint_nl}"
+        hint = t("rule.hostname_without_port", lang)
+    return t("rule.hostname_invalid", lang, value=value, hint=hint)
 
 
 @rule("hostname")

@@ -28,15 +28,12 @@ class RuleContext:
     values: dict[str, Any]
     lang: str
 
-    def t(self, nl: str, en: str) -> str:
-        return en if self.lang == "en" else nl
-
     def label(self, field_id: str) -> str:
         other = self.step.field(field_id)
         return other.label.get(self.lang) if other else field_id
 
-    def warning(self, nl: str, en: str) -> Finding:
-        return Finding(self.field.id, "warning", self.t(nl, en))
+    def warning(self, message: str) -> Finding:
+        return Finding(self.field.id, "warning", message)
 
 
 RuleResult = str | Finding | None  # a str is an error on the rule's field

@@ -17,13 +17,14 @@ from tui.playbook.model import FormField, Step
 from tui.playbook.named_rules import RULES
 from tui.playbook.rule_model import Finding, RuleContext, is_empty
 from tui.secrets import MASK
+from tui.text import t
 
 
 def _required_message(form_field: FormField, lang: str) -> str:
     if form_field.type == "bool":
         # the form offers ja/nee (yes/no) to choose from, not a box to tick
-        return "Choose 'yes' to continue." if lang == "en" else "Kies 'ja' om verder te gaan."
-    return "Required." if lang == "en" else "Verplicht veld."
+        return t("rule.choose_yes", lang)
+    return t("rule.required", lang)
 
 
 def _scrub(message: str, form_field: FormField, raw: Any) -> str:
@@ -75,7 +76,7 @@ def validate_values(
             cleaned[form_field.id] = coerce(form_field, raw)
         except InvalidValue as invalid:
             cleaned[form_field.id] = None
-            message = invalid.en if lang == "en" else invalid.nl
+            message = invalid.message(lang)
             findings.append(Finding(form_field.id, "error", message))
             continue
         if form_field.required and (

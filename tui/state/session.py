@@ -212,10 +212,9 @@ class Session:
         """An error for each stored (non-secret) field whose value holds an address with a password
         (``http://user:password@proxy:8080``): stored, it would put the password on disk. The
         passwords found are masked by scrub() from now on."""
-        from tui.playbook.named_rules import ADDRESS_PASSWORD_EN, ADDRESS_PASSWORD_NL
         from tui.playbook.rules import Finding
 
-        message = ADDRESS_PASSWORD_EN if self.lang == "en" else ADDRESS_PASSWORD_NL
+        message = t("rule.address_password", self.lang)
         step = self.playbook.step(key.partition("@")[0])  # also a scoped key whose administratie is still to come
         return [Finding(f.id, "error", message) for f in (step.fields if step else ())
                 if not f.secret and self.note_address_passwords(values.get(f.id))]
