@@ -31,6 +31,16 @@ def koppel_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture
+def downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's Downloads folder is tmp_path/Downloads (not created): HOME on Linux, platformdirs'
+    override of the known folder on Windows (USERPROFILE alone does not move a known folder)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("WIN_PD_OVERRIDE_DOWNLOADS", str(tmp_path / "Downloads"))
+    return tmp_path / "Downloads"
+
+
 @pytest.fixture(autouse=True)
 def no_secrets_remembered() -> None:
     """Each test starts with an empty secrets registry, as a new koppel process does."""

@@ -198,10 +198,7 @@ async def test_cancel_kills_the_reader(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- finding it in Downloads; the CLI function
 
 
-async def test_newest_licence_pdf_in_downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("USERPROFILE", str(tmp_path))
-    downloads = tmp_path / "Downloads"
+async def test_newest_licence_pdf_in_downloads(downloads: Path) -> None:
     downloads.mkdir()
     old = licence_pdf(downloads / "licentie-2023.pdf", version="9.7")
     newest = licence_pdf(downloads / "AccountView_LICENSE.PDF")
@@ -214,12 +211,10 @@ async def test_newest_licence_pdf_in_downloads(tmp_path: Path, monkeypatch: pyte
     assert f"Looked in {downloads}: 3 PDF file(s), 2 with a licence-like name." in run.lines
 
 
-async def test_nothing_in_downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+async def test_nothing_in_downloads(downloads: Path) -> None:
     result, _ = await check("", lang="nl")
     assert result.status == "fail"
-    assert result.message == f"Geen licentie-PDF gevonden in {tmp_path / 'Downloads'}."
+    assert result.message == f"Geen licentie-PDF gevonden in {downloads}."
 
 
 def test_read_licence_for_the_cli(tmp_path: Path) -> None:

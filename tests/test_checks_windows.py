@@ -151,6 +151,55 @@ async def test_neither_command_works(tmp_path: Path) -> None:
     assert result.message.startswith("Listing services failed: sc.exe")
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows has a service manager")
+async def test_without_a_service_manager_powershell_answers() -> None:
+    commands = ServiceCommands(printer("get_service_running.json"), [], service_manager=windows_service.service_manager_services)
+    result, lines = await check(commands)
+    assert "no Windows service manager here; using PowerShell." in lines
+    assert (result.status, result.evidence["source"]) == ("ok", "powershell")
+
+
+# --- the service manager for real (Windows; under Wine its own services and one made here)
+
+WINDOWS_ONLY = pytest.mark.skipif(os.name != "nt", reason="the Windows service manager")
+
+
+@WINDOWS_ONLY
+async def test_a_running_service_found_by_display_name() -> None:
+    """Wine's RPC service runs in every prefix; on Windows it is "Remote Procedure Call (RPC)" too."""
+    result = await windows_service.run(Params(pattern="remote procedure call (rpc)"), CheckContext(lang="en"))
+    assert (result.status, result.evidence["source"]) == ("ok", "service manager"), result
+    [service] = result.evidence["services"]
+    assert service["name"] == "RpcSs" and service["status"] == "Running" and service["start_type"] in ("Automatic", "Manual")
+
+
+@pytest.fixture
+def stopped_service(tmp_path: Path):
+    """A service made for the test with sc.exe (an administrator's console; Wine's user is one)."""
+    import subprocess
+    import uuid
+
+    name = f"koppeltest{uuid.uuid4().hex[:8]}"
+    display = f"koppel test service {name}"
+    made = subprocess.run(["sc.exe", "create", name, "binPath=", sys.executable, "DisplayName=", display, "start=", "demand"],
+                          capture_output=True, timeout=60)
+    if made.returncode != 0:
+        pytest.skip(f"sc.exe create: {made.stdout!r} (not an administrator?)")
+    try:
+        yield name, display
+    finally:
+        subprocess.run(["sc.exe", "delete", name], capture_output=True, timeout=60)
+
+
+@WINDOWS_ONLY
+async def test_a_stopped_service_fails_with_its_real_name_in_the_hint(stopped_service) -> None:
+    name, display = stopped_service
+    result = await windows_service.run(Params(pattern=display), CheckContext(lang="en"))
+    assert result.status == "fail" and result.evidence["source"] == "service manager", result
+    assert result.evidence["services"] == [{"name": name, "display_name": display, "status": "Stopped", "start_type": "Manual"}]
+    assert f"Start-Service -Name {name}" in result.hint
+
+
 @pytest.mark.skipif(os.name == "nt", reason="the off-Windows answer")
 async def test_run_is_not_applicable_off_windows() -> None:
     result = await windows_service.run(Params(pattern=ACS), CheckContext(lang="en"))

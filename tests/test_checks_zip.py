@@ -98,14 +98,12 @@ async def test_run_reports_progress_and_evidence(tmp_path: Path) -> None:
     assert any(isinstance(e, LogLine) and "unpacked in" in e.text for e in events)
 
 
-async def test_default_zip_is_in_downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("USERPROFILE", str(tmp_path))
-    (tmp_path / "Downloads").mkdir()
-    make_zip(tmp_path / "Downloads" / "opg_Installer.zip", [("setup.exe", SETUP)])
+async def test_default_zip_is_in_downloads(downloads: Path) -> None:
+    downloads.mkdir()
+    make_zip(downloads / "opg_Installer.zip", [("setup.exe", SETUP)])
     result = await gateway_zip.run(gateway_zip.Params(), CheckContext())
     assert result.status == "ok", result
-    assert (tmp_path / "Downloads" / "opg_Installer" / "setup.exe").is_file()
+    assert (downloads / "opg_Installer" / "setup.exe").is_file()
 
 
 # ---------------------------------------------------------------- hostile and broken zips

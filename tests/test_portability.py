@@ -7,7 +7,8 @@
     shell, a text-mode file without encoding= (cp1252 on Windows), a child outside its own process
     group (new_group_kwargs), subprocess.run without a timeout.
 (b) The headless commands on consoles that are not UTF-8 (conhost cp850/cp437, ASCII pipes).
-(c) The Windows branches, reached here through their ``is_windows`` seams.
+(c) The Windows code run for real in the Windows leg (known folders, OEM code page, elevation); seams
+    only for what Wine cannot be (a user who is not an administrator).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -426,95 +426,88 @@ def test_marks_follow_the_console_and_the_ascii_switch(server_with_progress: str
         assert "[x]" in plain.stdout.decode("utf-8") and "✔" not in plain.stdout.decode("utf-8")
 
 
-# --- (c) the Windows branches, through their seams ----------------------------------------------------
+# --- (c) the Windows code, run for real in the Windows leg (seams only for what Wine cannot be) -------
 
 
-def test_process_group_kwargs_per_platform() -> None:
-    from tui.checks.procutil import new_group_kwargs
+def test_console_fallback_encoding_is_the_oem_code_page_on_windows() -> None:
+    import codecs
 
-    assert new_group_kwargs(is_windows=False) == {"start_new_session": True}
-    assert new_group_kwargs(is_windows=True) == {"creationflags": 0x200}  # CREATE_NEW_PROCESS_GROUP
-
-
-STAND_IN_TASKKILL = """
-import json, os, signal, sys
-with open(sys.argv[1], "w", encoding="utf-8") as record:
-    json.dump(sys.argv[2:], record)
-os.kill(int(sys.argv[-1]), signal.SIGTERM)
-"""
-
-
-def sleeper() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-
-
-@pytest.mark.skipif(os.name == "nt", reason="on Windows the real taskkill runs in test_checks_installer")
-def test_kill_tree_on_windows_calls_taskkill_for_the_tree(tmp_path: Path) -> None:
-    from tui.checks.procutil import kill_tree
-
-    child, record = sleeper(), tmp_path / "argv.json"
-    try:
-        kill_tree(child.pid, is_windows=True, taskkill=[sys.executable, "-c", STAND_IN_TASKKILL, str(record)])
-        assert child.wait(timeout=10) == -signal.SIGTERM
-    finally:
-        child.kill()
-    assert json.loads(record.read_text(encoding="utf-8")) == ["/T", "/F", "/PID", str(child.pid)]
-
-
-@pytest.mark.skipif(os.name == "nt", reason="the stand-in is a missing program; Windows has taskkill")
-def test_kill_tree_on_windows_without_taskkill_still_ends_the_process(tmp_path: Path) -> None:
-    from tui.checks.procutil import kill_tree
-
-    child = sleeper()
-    try:
-        started = time.monotonic()
-        kill_tree(child.pid, is_windows=True, taskkill=[str(tmp_path / "no-taskkill.exe")])
-        assert child.wait(timeout=10) == -signal.SIGTERM  # os.kill: TerminateProcess on Windows
-        assert time.monotonic() - started < 5
-    finally:
-        child.kill()
-    kill_tree(child.pid, is_windows=True, taskkill=[str(tmp_path / "no-taskkill.exe")])  # gone already: no error
-
-
-def test_console_fallback_encoding_per_platform() -> None:
     from tui.checks.procutil import decode_output, fallback_encoding
 
-    assert fallback_encoding(is_windows=False) == "latin-1"
-    oem = fallback_encoding(is_windows=True)  # the OEM code page there; cp850 where it cannot be asked
-    assert oem.startswith("cp") and (os.name == "nt" or oem == "cp850")
+    oem = fallback_encoding()
+    if os.name == "nt":  # asked of Windows itself (GetOEMCP): cp437 under Wine, cp850 on a Dutch server
+        assert re.fullmatch(r"cp\d+", oem) and codecs.lookup(oem)
+    else:
+        assert oem == "latin-1"
     assert decode_output("Geïnstalleerd: ✓ ok".encode("utf-8"), oem) == "Geïnstalleerd: ✓ ok"
     assert decode_output("Status: Geïnstalleerd".encode("cp850"), "cp850") == "Status: Geïnstalleerd"  # sc.exe, Dutch
 
 
-@pytest.mark.parametrize(("is_windows", "elevated", "status"), [(True, True, "ok"), (True, False, "fail"), (False, True, "na")])
-def test_elevation_verdict_per_platform(is_windows: bool, elevated: bool, status: str) -> None:
+@pytest.mark.parametrize("elevated", [True, False])
+def test_elevation_verdict(elevated: bool) -> None:
     from tui.checks.base import CheckContext
     from tui.checks.elevated import check_elevation
 
-    result = check_elevation(CheckContext(lang="nl"), is_windows=is_windows, is_elevated=lambda: elevated)
-    assert result.status == status
-    if status == "fail":
-        assert "Als administrator uitvoeren" in result.hint
-
-
-def test_is_elevated_asks_windows_only_on_windows() -> None:
-    from tui.checks.elevated import is_elevated
-
+    result = check_elevation(CheckContext(lang="nl"), is_elevated=lambda: elevated)
     if os.name != "nt":
-        assert is_elevated(is_windows=True) is False  # no windll here: "not elevated", never a crash
-        assert is_elevated(is_windows=False) is (os.geteuid() == 0)
+        assert result.status == "na" and result.evidence["root"] is elevated
+    elif elevated:
+        assert result.status == "ok"
+    else:
+        assert result.status == "fail" and "Als administrator uitvoeren" in result.hint
 
 
-def test_downloads_folder_per_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+async def test_the_elevation_check_asks_the_os() -> None:
+    from tui.checks import elevated
+    from tui.checks.base import CheckContext
+
+    result = await elevated.run(elevated.Params(), CheckContext(lang="en"))
+    if os.name == "nt":  # IsUserAnAdmin: Wine's user is an administrator
+        assert (result.status, result.evidence) == (("ok", {"elevated": True}) if elevated.is_elevated() else ("fail", {"elevated": False}))
+    else:
+        assert result.status == "na" and result.evidence["root"] is (os.geteuid() == 0)
+
+
+SHELL_FOLDERS = r"Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
+DOWNLOADS_ID = "{374DE290-123F-4565-9164-39C4925E467B}"  # FOLDERID_Downloads
+
+
+def shell_folder(name: str) -> Path:
+    """The shell's own record of a known folder (the registry), %VARIABLES% expanded."""
+    import winreg
+
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, SHELL_FOLDERS) as key:
+        return Path(os.path.expandvars(winreg.QueryValueEx(key, name)[0]))
+
+
+def test_downloads_is_the_known_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from tui.checks.places import downloads_dir
 
-    monkeypatch.setenv("USERPROFILE", str(tmp_path / "Administrator"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert downloads_dir(is_windows=True) == tmp_path / "Administrator" / "Downloads"
-    if os.name != "nt":
-        assert downloads_dir(is_windows=False) == tmp_path / "home" / "Downloads"
-    monkeypatch.delenv("USERPROFILE")
-    assert downloads_dir(is_windows=True) == Path.home() / "Downloads"
+    monkeypatch.delenv("WIN_PD_OVERRIDE_DOWNLOADS", raising=False)
+    if os.name == "nt":
+        recorded = shell_folder(DOWNLOADS_ID)
+        monkeypatch.setenv("USERPROFILE", str(tmp_path))  # a guess from the environment would follow this
+        assert downloads_dir() == recorded
+        return
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    assert downloads_dir() == tmp_path / "Downloads"
+    (tmp_path / ".config").mkdir()
+    (tmp_path / ".config" / "user-dirs.dirs").write_text('XDG_DOWNLOAD_DIR="$HOME/Binnengekomen"\n', encoding="utf-8")
+    assert downloads_dir() == tmp_path / "Binnengekomen"  # a Dutch desktop's own name for it
+
+
+def test_the_state_folder_is_local_appdata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tui.state.paths import koppel_home
+
+    monkeypatch.delenv("KOPPEL_HOME")
+    if os.name == "nt":  # %LOCALAPPDATA%\koppel, as Windows records the folder, not as the variable says
+        recorded = shell_folder("Local AppData")
+        monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+        assert koppel_home() == recorded / "koppel"
+    else:
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+        assert koppel_home() == tmp_path / "state" / "koppel"
 
 
 def test_folder_rename_waits_out_a_scanner_on_windows_only(tmp_path: Path) -> None:

@@ -31,8 +31,9 @@ def test_child_flooding_stderr_keeps_memory_bounded() -> None:
     assert peak < 10 * CHILD_OUTPUT_MAX_BYTES, f"peak {peak:,} bytes"
 
 
-# the child leaves a grandchild in a session of its own holding the pipes: the kill of the child's
-# tree does not reach it, so the pipes outlive the event loop
+# the child leaves a grandchild in a session of its own holding the pipes: the pipes may outlive the
+# event loop (the kill reaches the grandchild through the parent links while the child lives, not
+# through the child's process group)
 DEADLINE_KILL = textwrap.dedent("""
     import asyncio, gc, sys
     from tui.checks.procutil import capture

@@ -7,21 +7,21 @@ and a folder ``opg_Installer`` next to the zip. Every check takes an explicit pa
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 GATEWAY_ZIP_NAME = "opg_Installer.zip"  # the file name the note uses ("Gateway", instruction 1)
 SETUP_EXE = "setup.exe"
 
 
-def downloads_dir(is_windows: bool = os.name == "nt") -> Path:
-    """%USERPROFILE%\\Downloads on Windows, ~/Downloads elsewhere.
+def downloads_dir() -> Path:
+    """The user's Downloads folder: the shell's known folder on Windows (wherever the admin or a
+    policy moved it, via SHGetKnownFolderPath), the XDG download folder or ~/Downloads elsewhere.
 
     When the terminal runs as another (administrator) account, this is that account's folder.
     """
-    if is_windows and os.environ.get("USERPROFILE"):
-        return Path(os.environ["USERPROFILE"]) / "Downloads"
-    return Path.home() / "Downloads"
+    from platformdirs import user_downloads_dir
+
+    return Path(user_downloads_dir())
 
 
 def default_gateway_zip() -> Path:

@@ -12,8 +12,11 @@ licence reader's child process.
 - Lines reach ``ctx.log`` in batches (every ``BATCH_SECONDS``); a flood is thinned to the last
   ``MAX_LINES_PER_BATCH`` lines of each batch plus one "N lines not shown" line, so memory and
   the number of events stay bounded and the lines just before the exit (the error) always show.
-- The child gets its own process group (POSIX: new session; Windows: CREATE_NEW_PROCESS_GROUP), so
-  on cancel or deadline the whole tree is killed: ``os.killpg`` / ``taskkill /T /F /PID``.
+- The child gets its own process group (POSIX: new session; Windows: CREATE_NEW_PROCESS_GROUP and
+  a Job Object koppel owns, ``winjob``). On cancel or deadline the whole tree is killed: psutil's
+  parent links from the child (every OS), then the group (``os.killpg``) or the job, which also
+  reach a grandchild whose parent already exited. A child that exits normally leaves what it
+  started running.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ import collections
 import os
 import re
 import signal
-import subprocess
 import time
 from functools import lru_cache
 from typing import Sequence
 
+import psutil
+
 from tui.checks.base import CheckContext
+from tui.checks.winjob import Job, job_for
 from tui.limits import CHILD_OUTPUT_MAX_BYTES
 
 BATCH_SECONDS = 0.1
@@ -43,15 +48,13 @@ KILL_WAIT_SECONDS = 5.0
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 
 
-IS_WINDOWS = os.name == "nt"
-TASKKILL = ("taskkill",)
 CREATE_NEW_PROCESS_GROUP = 0x00000200  # subprocess has the name on Windows only; the value is fixed
 
 
-@lru_cache(maxsize=2)
-def fallback_encoding(is_windows: bool = IS_WINDOWS) -> str:
+@lru_cache(maxsize=1)
+def fallback_encoding() -> str:
     """The encoding a console program uses when it is not UTF-8: the OEM code page on Windows."""
-    if is_windows:
+    if os.name == "nt":
         try:
             import ctypes
 
@@ -71,38 +74,39 @@ def decode_output(data: bytes, fallback: str | None = None) -> str:
         return data.decode(fallback or fallback_encoding(), errors="replace")
 
 
-def new_group_kwargs(is_windows: bool = IS_WINDOWS) -> dict:
+def new_group_kwargs() -> dict:
     """Popen keyword arguments that put the child in its own process group, so its tree can be killed."""
-    if is_windows:
+    if os.name == "nt":
         return {"creationflags": CREATE_NEW_PROCESS_GROUP}
     return {"start_new_session": True}
 
 
-def kill_tree(pid: int, *, is_windows: bool = IS_WINDOWS, taskkill: Sequence[str] = TASKKILL) -> None:
-    """Kill a process and everything it started (best effort; the process may be gone already)."""
-    if is_windows:
-        # taskkill walks the parent/child links from pid; /F because setup programs ignore polite requests
-        try:
-            subprocess.run(
-                [*taskkill, "/T", "/F", "/PID", str(pid)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=KILL_WAIT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            try:
-                os.kill(pid, signal.SIGTERM)  # Windows: TerminateProcess, the process itself at least
-            except OSError:
-                pass
-        return
+def kill_tree(pid: int, job: Job | None = None) -> None:
+    """Kill a process and everything it started (best effort; the process may be gone already).
+
+    The tree is read first, while the links run through living parents; then the child's group or
+    job goes (a grandchild whose parent exited is still in it), then what the links found outside.
+    psutil checks a process's start time before it kills, so a reused pid is left alone.
+    """
     try:
-        # start_new_session made pid the leader of its own group: the group id is its pid.
-        # The group outlives the leader while grandchildren are alive, so this works after it exited too.
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.Error:  # the child is gone (its group or job may not be)
+        tree = []
+    if job is not None:
+        job.terminate()
+    if os.name != "nt":
+        try:
+            # start_new_session made pid the leader of its own group: the group id is its pid.
+            # The group outlives the leader while grandchildren are alive.
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    for process in tree:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
 
 
 class _LineSink:
@@ -190,21 +194,6 @@ class _LineSink:
         self.last_flush = time.monotonic()
 
 
-async def _spawn(argv: Sequence[str], *, stderr: int, cwd: str | os.PathLike[str] | None = None,
-                 env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
-    """The child, in its own process group, reading EOF from the null device, stdout piped."""
-    return await asyncio.create_subprocess_exec(
-        *argv,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=stderr,
-        cwd=cwd,
-        env=env,
-        limit=READ_CHUNK,
-        **new_group_kwargs(),
-    )
-
-
 async def _exited(proc: asyncio.subprocess.Process) -> int:
     # proc.wait() also waits for the pipes to close, which a grandchild holding them may never do;
     # returncode is set as soon as the child itself exits
@@ -213,13 +202,44 @@ async def _exited(proc: asyncio.subprocess.Process) -> int:
     return proc.returncode
 
 
-async def _kill_tree_and_wait(proc: asyncio.subprocess.Process) -> None:
-    """Kill the child's whole tree (in a thread: taskkill takes a moment) and let it go."""
-    await asyncio.to_thread(kill_tree, proc.pid)
-    try:
-        await asyncio.wait_for(_exited(proc), KILL_WAIT_SECONDS)
-    except TimeoutError:
-        pass
+class _Child:
+    """The running child and its Job Object (Windows): started, killed with its tree, let go."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, job: Job | None) -> None:
+        self.proc = proc
+        self.job = job
+
+    @classmethod
+    async def spawn(cls, argv: Sequence[str], *, stderr: int, cwd: str | os.PathLike[str] | None = None,
+                    env: dict[str, str] | None = None) -> _Child:
+        """The child, in its own process group, reading EOF from the null device, stdout piped."""
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            cwd=cwd,
+            env=env,
+            limit=READ_CHUNK,
+            **new_group_kwargs(),
+        )
+        return cls(proc, job_for(proc.pid))
+
+    async def kill_tree(self) -> None:
+        """Kill the child and all it started (in a thread: reading the process table takes a moment)."""
+        await asyncio.to_thread(kill_tree, self.proc.pid, self.job)
+        try:
+            await asyncio.wait_for(_exited(self.proc), KILL_WAIT_SECONDS)
+        except TimeoutError:
+            pass
+
+    def close(self) -> None:
+        # asyncio's Process has no public close; without it a pipe held open by a grandchild stays
+        # registered with the loop until garbage collection (after asyncio.run has closed the loop:
+        # "Exception ignored ... Event loop is closed")
+        self.proc._transport.close()  # type: ignore[attr-defined]
+        if self.job is not None:
+            self.job.close()
 
 
 async def stream_process(
@@ -234,12 +254,12 @@ async def stream_process(
 
     Raises FileNotFoundError / PermissionError (OSError) when argv[0] cannot be started.
     On cancellation (task.cancel, the engine's deadline) the whole process tree is killed before
-    CancelledError propagates.
+    CancelledError propagates, also when the child itself had exited and left processes behind.
     """
-    proc = await _spawn(argv, stderr=asyncio.subprocess.STDOUT, cwd=cwd, env=env)
+    child = await _Child.spawn(argv, stderr=asyncio.subprocess.STDOUT, cwd=cwd, env=env)
     sink = _LineSink(ctx, fallback_encoding)
-    assert proc.stdout is not None
-    stdout = proc.stdout
+    assert child.proc.stdout is not None
+    stdout = child.proc.stdout
 
     async def pump() -> None:
         while True:
@@ -256,17 +276,19 @@ async def stream_process(
                 sink.flush()
 
     reader = asyncio.ensure_future(pump())
+    finished = False
     try:
-        returncode = await _exited(proc)
+        returncode = await _exited(child.proc)
         done, _ = await asyncio.wait({reader}, timeout=DRAIN_SECONDS)
         if not done:
             reader.cancel()
             sink.flush()
             ctx.log("(the program exited; output of processes it left running is no longer followed)")
+        finished = True
         return returncode
     finally:
-        if proc.returncode is None:
-            await _kill_tree_and_wait(proc)
+        if not finished:  # cancelled or past its deadline, the child itself exited or not
+            await child.kill_tree()
             await asyncio.wait({reader}, timeout=DRAIN_SECONDS)  # its last words, until the pipe closes
         if not reader.done():
             reader.cancel()
@@ -275,9 +297,7 @@ async def stream_process(
         except (asyncio.CancelledError, Exception):
             pass
         sink.flush(final=True)
-        # asyncio's Process has no public close; without it a pipe held open by a grandchild stays
-        # registered with the loop until garbage collection
-        proc._transport.close()  # type: ignore[attr-defined]
+        child.close()
 
 
 async def capture(
@@ -292,7 +312,8 @@ async def capture(
     Bounded: of stdout the first ``max_bytes`` are kept, of stderr the last (where the error is);
     the rest is read and dropped, so a flooding child neither blocks nor fills memory.
     """
-    proc = await _spawn(argv, stderr=asyncio.subprocess.PIPE, env=env)
+    child = await _Child.spawn(argv, stderr=asyncio.subprocess.PIPE, env=env)
+    proc = child.proc
     assert proc.stdout is not None and proc.stderr is not None
     out, err = bytearray(), bytearray()
 
@@ -305,14 +326,14 @@ async def capture(
             kept += chunk
             del kept[: max(0, len(kept) - max_bytes)]
 
+    finished = False
     try:
         await asyncio.gather(keep_head(proc.stdout, out), keep_tail(proc.stderr, err))
         await proc.wait()
+        finished = True
     finally:
-        if proc.returncode is None:
-            await _kill_tree_and_wait(proc)
-        # closed now, inside the loop: left to the garbage collector after the loop has closed
-        # (asyncio.run after a deadline kill), it prints "Exception ignored ... Event loop is closed"
-        proc._transport.close()  # type: ignore[attr-defined]
+        if not finished:  # cancelled or past its deadline, the child itself exited or not
+            await child.kill_tree()
+        child.close()
     assert proc.returncode is not None
     return proc.returncode, decode_output(bytes(out)), decode_output(bytes(err))

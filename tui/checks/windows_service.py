@@ -5,21 +5,26 @@ the gateway installer reports the Visma On Premises Gateway as started. Their Wi
 names are not public, so the playbook passes a display-name glob (``*`` and ``?``, case
 insensitive) and the admin can adjust it.
 
-Listing: PowerShell ``Get-Service -DisplayName <pattern>`` as JSON (Status and StartType turned
-into their names: ConvertTo-Json would write the enums as numbers — both are understood); when
-PowerShell cannot run or fails, ``sc.exe query state= all`` filtered here. Parsing is pure
-(``parse_get_service_json``, ``parse_sc_query``) and tested with recorded outputs.
+Listing: the service manager itself through psutil (``win_service_iter``: name, display name,
+status, start type; no program to start, nothing to parse). When that fails, PowerShell
+``Get-Service -DisplayName <pattern>`` as JSON (Status and StartType turned into their names:
+ConvertTo-Json would write the enums as numbers — both are understood); when PowerShell cannot run
+or fails, ``sc.exe query state= all`` filtered here. Parsing is pure (``parse_get_service_json``,
+``parse_sc_query``) and tested with recorded outputs (Wine has no PowerShell and its sc.exe no
+``query``); the service manager is tested under Wine for real.
 
-Off Windows the check is "na". ``check_services`` takes the commands to run (``ServiceCommands``)
-as a seam: ``run`` passes the real ones, the tests real subprocesses printing recorded outputs.
+Off Windows the check is "na". ``check_services`` takes where to look (``ServiceCommands``) as a
+seam: ``run`` passes the real ones, the tests real subprocesses printing recorded outputs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,15 +59,49 @@ class Service:
     start_type: str | None = None
 
 
+# psutil's words for the same states (WindowsService.status() / start_type())
+_PSUTIL_STATUS = {"running": "Running", "stopped": "Stopped", "start_pending": "StartPending", "stop_pending": "StopPending",
+                  "continue_pending": "ContinuePending", "pause_pending": "PausePending", "paused": "Paused"}
+_PSUTIL_START_TYPE = {"automatic": "Automatic", "manual": "Manual", "disabled": "Disabled"}
+
+
+class ServiceQueryError(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class ServiceCommands:
     powershell: list[str]
     sc: list[str]
     env: dict[str, str] | None = None
+    # asked first: the services whose display name matches, from the service manager (blocking)
+    service_manager: Callable[[str], list[Service]] | None = None
 
 
-class ServiceQueryError(Exception):
-    pass
+def service_manager_services(pattern: str) -> list[Service]:
+    """The matching services as the service manager lists them (psutil); ServiceQueryError when it
+    cannot be asked. A service the manager refuses to describe is "Unknown"; one removed meanwhile
+    is left out."""
+    import psutil
+
+    if not hasattr(psutil, "win_service_iter"):
+        raise ServiceQueryError("no Windows service manager here")
+    found = []
+    try:
+        for service in psutil.win_service_iter():
+            if not matches(pattern, service.display_name()):
+                continue
+            try:
+                status, start_type = service.status(), service.start_type()  # one query each
+                status, start_type = _PSUTIL_STATUS.get(status, status), _PSUTIL_START_TYPE.get(start_type, start_type)
+            except psutil.NoSuchProcess:
+                continue
+            except psutil.AccessDenied:
+                status, start_type = "Unknown", None
+            found.append(Service(service.name(), service.display_name(), status, start_type))
+    except (OSError, psutil.Error) as exc:
+        raise ServiceQueryError(f"service manager: {exc}") from None
+    return found
 
 
 class Params(BaseModel):
@@ -139,11 +178,18 @@ def windows_commands(pattern: str) -> ServiceCommands:
         powershell=["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", POWERSHELL_SCRIPT],
         sc=["sc.exe", "query", "state=", "all"],
         env=dict(os.environ, **{PATTERN_ENV: pattern}),
+        service_manager=service_manager_services,
     )
 
 
 async def list_services(pattern: str, ctx: CheckContext, commands: ServiceCommands) -> tuple[list[Service], str]:
-    """(services whose display name matches, "powershell" | "sc"); ServiceQueryError when neither works."""
+    """(services whose display name matches, "service manager" | "powershell" | "sc");
+    ServiceQueryError when none of them works."""
+    if commands.service_manager is not None:
+        try:
+            return await asyncio.to_thread(commands.service_manager, pattern), "service manager"
+        except ServiceQueryError as exc:
+            ctx.log(ctx.t(f"{exc}; nu met PowerShell.", f"{exc}; using PowerShell."))
     try:
         code, out, err = await capture(commands.powershell, env=commands.env)
         if code == 0:
