@@ -28,9 +28,10 @@ def test_an_old_done_step_whose_check_failed_or_could_not_run_is_confirmed_by_ha
     try:
         assert session.status("vooraf.licentie") == "confirmed"  # its check failed
         assert session.status("wizard.communicatie_dienst") == "confirmed"  # could not run here
+        assert session.status("vereisten.versie") == "confirmed"  # its check never ran
         assert session.status("vereisten.editie") == "done"  # a form: done
         assert session.step_state("vooraf.licentie").note == "licentie op de server zelf bekeken"  # kept
-        assert session.count().confirmed == 2 and session.count().done == 4
+        assert session.count().confirmed == 3 and session.count().done == 4
     finally:
         session.close()
     saved = json.loads(path.read_text(encoding="utf-8"))

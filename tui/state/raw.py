@@ -23,11 +23,12 @@ class RawStep:
     by: str | None = None
     before_run: str | None = None
     check_since: str | None = None
+    result: dict[str, Any] | None = None  # as stored; the Session only asks whether there is one
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> RawStep:
         return cls(data.get("status", "todo"), _when(data.get("updated_at")), data.get("by"),
-                   data.get("before_run"), data.get("check_since"))
+                   data.get("before_run"), data.get("check_since"), data.get("result"))
 
 
 @dataclass

@@ -61,6 +61,7 @@ class Session:
         self._secrets = TypedSecrets(state)
         self._saves = Saves(store, state, lambda: self.lang)
         self.interrupted: list[str] = self._mark_interrupted()
+        self._mark_confirmed_by_hand()
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -367,6 +368,17 @@ class Session:
         if keys and not self.read_only:
             self._changed(touch=False)
         return keys
+
+    def _mark_confirmed_by_hand(self) -> None:
+        """A check step that is done without any result was closed by the admin's hand (koppel 0.1.0
+        recorded that as plain done; the schema migration catches the ones whose check failed or
+        could not run, this needs the playbook to know the check steps): confirmed."""
+        keys = [key for key, entry in self.state.steps.items() if entry.status == "done" and entry.result is None
+                and (step := self.playbook.step(key.partition("@")[0])) is not None and step.check is not None]
+        for key in keys:
+            self.state.steps[key].status = "confirmed"
+        if keys and not self.read_only:
+            self._changed(touch=False)
 
     def _ref_for_write(self, key: str) -> StepRef:
         if self.read_only:
