@@ -61,6 +61,7 @@ class SessionFacts:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.log_path = session.log_path  # the server's full check log, named under the log tail
 
     def step(self, key: str, lang: str) -> StepFacts | None:
         session = self._session

@@ -315,7 +315,7 @@ class StepDetail(VerticalScroll, can_focus=True):
             if running:
                 yield Button(button_label("step.cancel", lang), id="cancel", compact=True, variant="warning")
         if run is not None or entry.log_tail:
-            yield LogPane(run, list(entry.log_tail), total=entry.log_lines, log_path=session.log_path,
+            yield LogPane(run, list(entry.log_tail), total=entry.log_lines, log_path=self.facts.log_path,
                           ascii_mode=self.ascii_mode, lang=lang, id="log-pane")
 
     def _validator(self, key: str) -> Callable[[dict[str, str]], list[Finding]]:
