@@ -12,9 +12,13 @@ status that changed was changed by a road (confirm, reopen, skip, submit, a chec
 that a key pressed in the last steps can take. Every ``SCAN_EVERY`` steps and at each app's end:
 the sentinel on no screen and in no file under KOPPEL_HOME (the state, its .bak, the log).
 
+Keys go in as a terminal delivers them: a step's keys queued through the driver at once (the
+type-ahead gate and the bindings see real keys), then one wait until the gate is idle and every
+queued message handled; no fixed pauses (the palette's search is waited for by its workers).
+
 Textual's private parts used (the Key event as Pilot builds it, waiting for the screen without
 Pilot's idle wait, the rendered lines, the bindings of a node): only here, in ``_key_event``,
-``Walk._settle``, ``_screen_text`` and ``Walk._live_keys``.
+``Walk._quiet``, ``_screen_text`` and ``Walk._live_keys``.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from textual import events
 from textual.command import CommandPalette
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.message import Message
-from textual.pilot import Pilot
+from textual.pilot import Pilot, WaitForScreenTimeout
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Input, Tree
@@ -49,6 +53,7 @@ SERVER = "walk01"
 # every key of koppel's keys table, walked wherever the walk is (a key that does not apply says why)
 TABLE_KEYS = frozenset(name.strip() for row in KEYS for name in row.keys.split(",") if name.strip())
 SCAN_EVERY = 40  # steps between scans of the screen and the files (and at every app's end)
+STALL_AFTER = 30  # s without koppel handling what was queued to it: a stall, not load
 TRIGGER_WINDOW = 3  # a road may follow the key that asked for it this many steps later
 # the roads that change a status, and the keys that may take them (Enter and space press buttons
 # and palette entries; y/j answer a question; r runs)
@@ -270,14 +275,40 @@ class Walk:
         app = self.app
         gate = getattr(app, "keys", None)
         for _ in range(400):
-            await pilot._wait_for_screen()
-            await pilot._wait_for_screen()
+            await self._quiet(pilot)
             if gate is None or gate.idle or not app.is_running:
+                await self._quiet(pilot)  # what the last key's handling queued
                 break
             await asyncio.sleep(0.005)
         else:
             self.problems.append("koppel's type-ahead gate still held keys after 2 s")
         self.unsettled = False
+
+    async def _quiet(self, pilot: Pilot) -> None:
+        """Every message queued so far handled (Pilot's wait), asked again every half second: a wait
+        queued to an app that quit meanwhile (a quit key in flight) is never answered, and is no
+        stall (it was the walker's 30 s WaitForScreenTimeout after 'r n q'). No answer while the app
+        runs for STALL_AFTER seconds is koppel's stall."""
+        for _ in range(STALL_AFTER * 2):
+            try:
+                await pilot._wait_for_screen(timeout=0.5)
+                return
+            except WaitForScreenTimeout:
+                if self.app is None or not self.app.is_running:
+                    return
+        self.problems.append(f"koppel left its queued messages unhandled for {STALL_AFTER} s (a stall)")
+
+    async def _searched(self, pilot: Pilot) -> None:
+        """The palette's search done and its hits shown (a worker per keystroke): no fixed pause."""
+        app = self.app
+        assert app is not None
+        palette = app.screen
+        for worker in [w for w in app.workers if w.node is palette and isinstance(palette, CommandPalette)]:
+            try:
+                await worker.wait()
+            except Exception:  # cancelled by the next keystroke's search
+                pass
+        await self._settle(pilot)
 
     async def _press(self, pilot: Pilot, keys: list[str], commands: set[str], *, typed: bool = False) -> None:
         self._send(keys, commands, typed=typed)
@@ -331,7 +362,7 @@ class Walk:
         await self._press(pilot, ["ctrl+p"], commands)
         self._send(list(" ".join(words[:4])), commands, typed=True)
         await self._settle(pilot)
-        await pilot.pause(0.3)  # the palette searches in a worker and shows its hits in batches
+        await self._searched(pilot)
         await self._press(pilot, ["enter"], commands)
         for _ in range(50):  # it closes over a few message hops: wait for that, not a time
             if not isinstance(app.screen, CommandPalette):
@@ -374,7 +405,9 @@ class Walk:
         if self.rng.random() < 0.5:
             self._send(list(self.rng.choice(("run", "alle", "taal", "ascii", "help", "ga", "skip", "x"))),
                        commands, typed=True)
-            await pilot.pause(0.05)
+            if self.rng.random() < 0.5:  # else the keys below race the search (as a fast typist's do)
+                await self._settle(pilot)
+                await self._searched(pilot)
         self._send(self.rng.choices(("down", "up", "enter", "escape", "tab"), k=self._burst_len()), commands)
 
     async def _do_help(self, pilot: Pilot, commands: set[str]) -> None:
