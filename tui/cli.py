@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from tui import __version__, console, headless
+from tui import __version__, console
 from tui.exit_codes import EXIT_PROBLEM, EXIT_USAGE
 
 
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     console.make_streams_safe()  # before anything is printed, --help included
     args = build_parser().parse_args(argv)
+    from tui import headless  # after parsing: --version and --help need none of it
     try:
         code = launch(args) if args.command is None else headless.dispatch(args)
         sys.stdout.flush()  # a reader gone shows here, where it is handled, not in the flush at exit

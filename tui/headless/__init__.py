@@ -13,9 +13,8 @@ import sys
 
 from tui.console import ask_for_ascii, local_time
 from tui.exit_codes import EXIT_IN_USE, EXIT_PROBLEM, EXIT_USAGE
-from tui.headless import check_commands, fast, playbook_commands, state_commands
+from tui.headless import fast
 from tui.headless.common import UsageError
-from tui.secrets import scrub_text
 from tui.text import t
 
 
@@ -40,6 +39,8 @@ def explain(error: BaseException, lang: str = "nl") -> tuple[int, str]:
         return EXIT_USAGE, t("error.file_not_found", lang, path=error.filename)
     if isinstance(error, OSError):
         return EXIT_USAGE, describe_os_error(error)
+    from tui.secrets import scrub_text
+
     return EXIT_PROBLEM, scrub_text(t("error.internal", lang, kind=type(error).__name__, error=error))
 
 
@@ -57,6 +58,8 @@ def dispatch(args: argparse.Namespace) -> int:
     answered = fast.run(args)  # status and playbook show from plain JSON, when the caches have them
     if answered is not None:
         return answered
+    from tui.headless import check_commands, playbook_commands, state_commands  # here: --version and the fast path skip them
+
     command = args.command
     if command == "answers":
         answers = {"import": state_commands.answers_import, "export": state_commands.answers_export}

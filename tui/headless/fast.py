@@ -12,7 +12,6 @@ cannot be written only means no cache.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -87,6 +86,7 @@ def _read(path: Path, max_bytes: int) -> bytes | None:
 
 
 def _digest(data: bytes) -> str:
+    import hashlib  # here: its OpenSSL import is the dearest of --version's otherwise
     return hashlib.sha256(f"koppel {__version__}\0".encode() + data).hexdigest()
 
 
