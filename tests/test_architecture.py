@@ -216,3 +216,13 @@ def test_headless_status_runs_without_textual(subprocess_env: dict[str, str]) ->
         "print(json.dumps([code, sorted(m for m in ('textual', 'httpx', 'pypdf') if m in sys.modules)]))"
     )
     assert run_python(code, subprocess_env) == [1, []]  # 1: no state for probe-srv yet, said without Textual
+
+
+MAX_MODULE_LINES = 450  # the founders' brief: a module over this mixes concerns; split it along its seams
+DATA_MODULES = ("tui.text.nl", "tui.text.en")  # one row per text: a table, not code
+
+
+def test_no_module_is_over_450_lines() -> None:
+    long = {name: count for name, path in module_names(ROOT).items() if name not in DATA_MODULES
+            and (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, long
