@@ -18,6 +18,7 @@ from tui.state.checklist import Checklist, StepRef, UnknownStep
 from tui.state.counts import CLOSED, Tally
 from tui.state.errors import NotOptional, ReadOnly, SaveFailed, SessionError, StateUnavailable, StepBlocked
 from tui.state.language import default_lang
+from tui.state.params import check_params
 from tui.state.saving import Saves, describe_os_error
 from tui.state.schema import LOG_TAIL_LINES, now
 from tui.state.typed_secrets import TypedSecrets, note_address_passwords
@@ -264,13 +265,8 @@ class Session:
             self.state.administraties = list(dict.fromkeys(cleaned[source[1]] or []))
 
     def check_params(self, key: str) -> dict[str, Any]:
-        """The check's parameters with ``{step:field}`` and ``{administratie}`` filled in;
-        unanswered ones are left out so the check's own default applies."""
-        ref = self.ref(key)
-        if ref.step.check is None:
-            return {}
-        return ref.step.check.resolve(lambda step_id, field_id: self._answer(step_id, field_id, ref),
-                                      ref.administratie)
+        """The check's parameters with ``{step:field}`` and ``{administratie}`` filled in (tui.state.params)."""
+        return check_params(self.playbook, self.state, self._secrets, self.ref(key))
 
     def mark_running(self, key: str) -> StepState | None:
         """The step's run starts; returns its state before (for unmark_running). A status the admin
@@ -392,22 +388,6 @@ class Session:
             names = ", ".join(w.title(self.lang) for w in waiting)
             raise StepBlocked(t("session.waits_for", self.lang, names=names))
         return ref
-
-    def _answer(self, step_id: str, field_id: str, ref: StepRef) -> Any:
-        keys = [f"{step_id}@{ref.administratie}", step_id] if ref.administratie else [step_id]
-        for key in keys:
-            typed = self._secrets.of(key)
-            if field_id in typed:
-                return typed[field_id]
-            stored = self.state.peek(key)
-            # the step's own unsubmitted input counts: the admin may run a check straight away
-            sources = [stored.draft or {}, stored.answers] if key == ref.key else [stored.answers]
-            for source in sources:
-                if field_id in source:
-                    return source[field_id]
-        step = self.playbook.step(step_id)
-        field = step.field(field_id) if step else None
-        return field.default if field else None
 
     def _stamp(self, entry: StepState) -> None:
         entry.updated_at = now()
