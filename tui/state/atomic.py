@@ -77,12 +77,24 @@ def fsync_dir(folder: Path, *, is_windows: bool = os.name == "nt") -> None:
         os.close(fd)
 
 
+def _hard_linked(current: Path, link: Path) -> bool:
+    """A hard link to ``current`` at ``link`` (cheap: no data copied; current is never written in
+    place), where that is safe. Not on Windows: a link shares its file's open handles, so a reader
+    holding ``current`` open (without FILE_SHARE_DELETE, as most programs open) would pin the link
+    too, neither renamed over the backup nor deleted."""
+    if os.name == "nt":
+        return False
+    try:
+        os.link(current, link)
+    except OSError:  # no hard links here (FAT, some shares)
+        return False
+    return True
+
+
 def keep_backup(current: Path, backup: Path) -> None:
     """``backup`` becomes a complete copy of ``current``, replacing the old one in one rename."""
     link = backup.with_name(f".{backup.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        os.link(current, link)  # cheap: no data copied; current is never written in place
-    except OSError:  # no hard links here (FAT, some shares): a real copy
+    if not _hard_linked(current, link):  # a real copy
         link = write_temp(backup, current.read_bytes())
     try:
         replace_retrying(link, backup)
