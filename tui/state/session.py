@@ -18,6 +18,7 @@ from tui.state.checklist import Checklist, StepRef, UnknownStep
 from tui.state.counts import CLOSED, Tally
 from tui.state.errors import NotOptional, ReadOnly, SaveFailed, SessionError, StateUnavailable, StepBlocked
 from tui.state.language import default_lang
+from tui.state.opening import confirm_done_checks_without_result, end_interrupted_runs
 from tui.state.params import check_params
 from tui.state.saving import Saves, describe_os_error
 from tui.state.schema import LOG_TAIL_LINES, now
@@ -61,8 +62,10 @@ class Session:
         self.checklist = Checklist(playbook, state)
         self._secrets = TypedSecrets(state)
         self._saves = Saves(store, state, lambda: self.lang)
-        self.interrupted: list[str] = self._mark_interrupted()
-        self._mark_confirmed_by_hand()
+        self.interrupted: list[str] = end_interrupted_runs(state)
+        confirmed = confirm_done_checks_without_result(state, playbook)
+        if (self.interrupted or confirmed) and not self.read_only:
+            self._changed(touch=False)
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -356,26 +359,6 @@ class Session:
         self._saves.close()
 
     # -- internals ---------------------------------------------------------------------------
-    def _mark_interrupted(self) -> list[str]:
-        keys = [key for key, entry in self.state.steps.items() if entry.status == "running"]
-        for key in keys:  # a step the admin had closed stays closed; any other run was interrupted
-            entry = self.state.steps[key]
-            entry.status, entry.before_run = entry.before_run or "interrupted", None
-        if keys and not self.read_only:
-            self._changed(touch=False)
-        return keys
-
-    def _mark_confirmed_by_hand(self) -> None:
-        """A check step that is done without any result was closed by the admin's hand (koppel 0.1.0
-        recorded that as plain done; the schema migration catches the ones whose check failed or
-        could not run, this needs the playbook to know the check steps): confirmed."""
-        keys = [key for key, entry in self.state.steps.items() if entry.status == "done" and entry.result is None
-                and (step := self.playbook.step(key.partition("@")[0])) is not None and step.check is not None]
-        for key in keys:
-            self.state.steps[key].status = "confirmed"
-        if keys and not self.read_only:
-            self._changed(touch=False)
-
     def _ref_for_write(self, key: str) -> StepRef:
         if self.read_only:
             raise ReadOnly(t("session.read_only", self.lang))
