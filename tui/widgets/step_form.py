@@ -13,7 +13,7 @@ from typing import Any, Callable
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Select, Static
@@ -26,6 +26,7 @@ from tui.text import t
 from tui.widgets.keyed import bindings, install
 
 BOOL_WORDS = {"nl": ("ja", "nee"), "en": ("yes", "no")}
+MAX_LIST_ROWS = 12  # an open choice list at most (Textual's SelectOverlay max-height)
 Validate = Callable[[dict[str, str]], list[Finding]]  # a form's raw values -> every finding
 
 
@@ -91,6 +92,24 @@ class ChoiceSelect(Select[str]):
         form = next((a for a in self.ancestors if isinstance(a, StepForm)), None)
         if form is not None:
             form.submit()
+
+    def watch_expanded(self, expanded: bool) -> None:
+        """The open list stays inside the pane it is in (Textual's overlay only keeps to the screen, so
+        at 80x24 it covered the pane's border and the footer): the pane scrolls the list's room into
+        view, and what still does not fit scrolls inside the list."""
+        pane = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        if not expanded or pane is None:
+            return
+        overlay = self.query_one(SelectOverlay)
+        rows = min(overlay.option_count, MAX_LIST_ROWS)
+        bottom = pane.content_region.bottom
+        top = self.region.y + 1  # the list opens under the select's row
+        overflow = top + rows - bottom
+        scroll = max(0, min(overflow, int(pane.max_scroll_y - pane.scroll_y)))
+        if scroll:
+            pane.scroll_relative(y=scroll, animate=False, immediate=True)
+        room = bottom - (top - scroll)
+        overlay.styles.max_height = max(1, min(rows, room))
 
 
 class FieldRow(Vertical):
