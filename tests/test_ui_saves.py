@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_helpers import go, make_app, screen_lines, settle, wait_until
+from tests.ui_helpers import go, make_app, said, screen_lines, settle, wait_until
 from tui.state import atomic
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
@@ -84,7 +84,7 @@ async def test_a_full_disk_when_a_check_ends_is_said_and_the_step_still_shows_it
         disk.full = False  # room again: written within a second, the mark goes
         await settled_when(pilot, lambda: "NIET OPGESLAGEN" not in header(app))
         assert on_disk(koppel_home, STEP)["status"] == "interrupted"
-        assert any(str(n.message).startswith("Weer opgeslagen") for n in app._notifications)
+        assert said(app).startswith("Weer opgeslagen")  # on the status line
 
 
 async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, koppel_home: Path) -> None:
