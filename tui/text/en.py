@@ -41,6 +41,8 @@ TEXT: dict[str, str] = {
     "result.na": "N/A",
     "detail.secret_hint": "never saved",
     "detail.optional": "optional",
+    "detail.default": "default",
+    "detail.example": "e.g. {example}",
     "detail.required": "required",
     "detail.choose": "Choose...",
     # messages

@@ -41,6 +41,8 @@ TEXT: dict[str, str] = {
     "result.na": "N.V.T.",
     "detail.secret_hint": "wordt niet opgeslagen",
     "detail.optional": "optioneel",
+    "detail.default": "standaard",
+    "detail.example": "bijv. {example}",
     "detail.required": "verplicht",
     "detail.choose": "Kies...",
     # messages

@@ -121,6 +121,7 @@ class FieldRow(Vertical):
     FieldRow > .field-message.-error, FieldRow > .field-message.-warning { display: block; }
     FieldRow > .field-message.-error { color: $text-error; }
     FieldRow > .field-message.-warning { color: $text-warning; }
+    FieldRow Input > .input--placeholder { text-style: italic; }
     FieldRow Input.-error { background: $error 25%; }
     FieldRow Input.-warning { background: $warning 15%; }
     """
@@ -138,6 +139,8 @@ class FieldRow(Vertical):
         flags = [t("detail.required", lang)] if f.required else []
         if f.secret:
             flags.append(t("detail.secret_hint", lang))
+        if self.is_default(self.value):
+            flags.append(t("detail.default", lang))
         suffix = f" ({', '.join(flags)})" if flags else ""
         yield Static(Content(f.label.get(lang) + suffix), classes="field-label")
         widget_id = f"field-{f.id}"
@@ -148,15 +151,31 @@ class FieldRow(Vertical):
                                prompt=t("detail.choose", lang), allow_blank=not f.required or text not in options,
                                compact=True, id=widget_id, lang=lang)
         elif f.secret:
-            yield MaskedInput(text, placeholder=f.placeholder.get(lang), password=True, compact=True, id=widget_id,
+            yield MaskedInput(text, placeholder=self.hint(), password=True, compact=True, id=widget_id,
                               select_on_focus=False, ascii_mode=self.ascii_mode, max_length=FIELD_MAX_CHARS)
         else:
             kind = ListInput if f.type == "list" else Input
-            yield kind(text, placeholder=f.placeholder.get(lang), compact=True, id=widget_id, select_on_focus=False,
+            # a default is selected whole when the field gets the keys: typing replaces it
+            yield kind(text, placeholder=self.hint(), compact=True, id=widget_id,
+                       select_on_focus=self.is_default(self.value),
                        max_length=FIELD_MAX_CHARS)  # a 1 MB paste is cut here, so typing stays quick
         if f.help:
             yield Static(Content(f.help.get(lang)), classes="field-help")
         yield Static("", classes="field-message")
+
+    def is_default(self, value: Any) -> bool:
+        return self.field.default is not None and value not in (None, "") and value == self.field.default
+
+    def hint(self) -> str:
+        """The playbook's example as a hint that never reads as a value: "bijv. 9.8", in italics."""
+        example = self.field.placeholder.get(self.lang)
+        return t("detail.example", self.lang, example=example) if example else ""
+
+    def follow_default(self) -> None:
+        """Typed over: the field's value is the admin's now, no longer selected whole on focus."""
+        widget = self.query_one(f"#field-{self.field.id}")
+        if isinstance(widget, Input):
+            widget.select_on_focus = self.is_default(widget.value)
 
     def on_mount(self) -> None:
         for overlay in self.query(SelectOverlay):  # its footer key says "Dismiss menu", in English
@@ -283,6 +302,7 @@ class StepForm(Vertical):
             return
         values = self.values()
         row.show([f for f in self.validate(values) if f.field == row.field.id])
+        row.follow_default()
         self.post_message(self.Changed(self, values))
 
     @on(Input.Submitted)
