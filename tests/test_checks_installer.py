@@ -115,7 +115,9 @@ async def test_flood_of_a_million_lines_is_fast_and_bounded() -> None:
         tracemalloc.stop()
     print(f"\n1,000,001 lines streamed in {seconds:.2f} s, {len(rec.events)} events, peak {peak / 1e6:.1f} MB traced")
     assert code == 0  # no time limit: speed is judged in benchmarks (2 loaded cores, Wine), never here
-    assert len(rec.events) < 20_000  # batches, thinned: not a million events
+    # batches, thinned: not a million events (how many depends on how the pipe reads come in, so on
+    # the load: 23,316 seen on a loaded machine, a few thousand on a quiet one)
+    assert len(rec.events) < 100_000
     assert peak < 20e6
     assert rec.lines[-1] == "the last line"
     assert any(line.startswith("[… ") and "lines not shown" in line for line in rec.lines)
