@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable
 
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 
 from tui import keys
 from tui.keys import Key, key_names
@@ -72,3 +72,11 @@ class KoppelPalette(DismissOnce, CommandPalette):
     def on_mount(self) -> None:
         if self.ascii_mode:
             self.query_one(SearchIcon).icon = ">"
+
+    def _action_command_list(self, action: str) -> None:
+        """Textual's OptionList pages by its laid-out lines: PageUp/PageDown between hits arriving
+        and the frame that lays them out (type-ahead, a loaded machine) raised KeyError. Such a key
+        has no page to move by yet and does nothing. (Overrides Textual's private action, here only.)"""
+        if action.startswith("page_") and not self.query_one(CommandList).scrollable_content_region:
+            return
+        super()._action_command_list(action)

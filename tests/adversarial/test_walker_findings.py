@@ -6,8 +6,10 @@ findings board, until the owner's fix lands; then the mark goes (and its entry i
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from tests.adversarial.walker import send_keys
 from tests.ui_helpers import make_app, settle
@@ -85,3 +87,31 @@ async def test_markers_lost_for_every_key_stall_typing_once_not_per_key(monkeypa
                 break
         assert app.keys.idle and app.keys.stalls == 1
         assert app.main_screen.tree.cursor_line == start + 6
+
+
+@pytest.mark.parametrize("key", ["pageup", "pagedown"])
+async def test_pageup_in_the_palette_before_its_new_hits_are_laid_out_does_not_crash(key: str) -> None:
+    """Hits arriving in a hidden list show it with the first one highlighted; a PageUp before the
+    next frame lays it out raised KeyError 0 in Textual's OptionList._move_page (it pages by
+    laid-out lines): the lead's test_walk[4] under load. The frame is held back here (batch_update)
+    so the key surely comes first."""
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", *"qqqq")  # no hits: the list hides
+        await settle(pilot)
+        hits = app.screen.query_one(CommandList)
+        with app.batch_update():
+            send_keys(app, ["backspace"] * 4 + list("Vis"))
+            for _ in range(2_000):  # until the search's hits are in (rounds, not a time)
+                if hits.option_count and hits.highlighted is not None:
+                    break
+                await asyncio.sleep(0.001)
+            assert not hits.scrollable_content_region  # not laid out yet
+            send_keys(app, [key])
+            for _ in range(2_000):
+                await asyncio.sleep(0.001)
+                if app.keys.idle and app._exception is None:
+                    break
+        await settle(pilot)
+        assert app._exception is None
+        assert isinstance(app.screen, CommandPalette)
