@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from tests.pdfs import licence_pdf
-from tests.ui_helpers import footer_keys, go, make_app, messages, said, screen_lines, settle
+from tests.ui_helpers import current_key, footer_keys, go, make_app, messages, said, screen_lines, settle
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.main import MainScreen
 
 
@@ -44,8 +45,15 @@ async def test_c_on_the_wizard_licence_step_copies_the_licence_text_from_the_pdf
         await pilot.press("c")
         await app.workers.wait_for_complete()
         await settle(pilot)
-        assert any("geen PDF-bestand" in m for m in messages(app)), messages(app)
+        # a question, not just an error: the check's own message, which step the text comes from, go there?
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.query_one(".question", Static).render())
+        assert "geen PDF-bestand" in question, question
+        assert question.endswith("Licentietekst komt uit de stap 'AccountView-licentie downloaden'. Daarheen gaan?")
         assert "Licentienummer: TEST-0000-1111" in app.clipboard
+        await pilot.press("enter")  # yes: to the step the text comes from
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and current_key(app) == "vooraf.licentie"
 
 
 async def test_a_blocked_step_offers_no_run_and_says_what_it_waits_for() -> None:

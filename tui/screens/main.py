@@ -18,6 +18,7 @@ from textual.widgets import Tree
 from textual.worker import Worker
 
 from tui.runs import Outcome, Run, RunRegistry, StepRunner
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.host import Host
 from tui.screens.saves import SaveWatch
 from tui.screens.step_actions import StepActions
@@ -276,13 +277,15 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
             self.refresh_bindings()
         result = outcome.result
         assert result is not None
+        what = t(COPIED_WHAT.get(check.name, "copy.text"), self.lang)
         if copied:
-            what = t(COPIED_WHAT.get(check.name, "copy.text"), self.lang)
             self.say(t("msg.copied_by_check", self.lang, what=what, n=len(copied[-1])))
-        elif result.status == "fail":
-            self.notify("\n".join(filter(None, (result.message, result.hint))), severity="error", timeout=10)
-        else:
-            self.notify(t("msg.no_copy", self.lang), severity="warning")
+            return
+        # what the copy needs is on another step: say which, and offer to go there
+        problem = "\n".join(filter(None, (result.message, result.hint))) if result.status == "fail" else ""
+        question = t("dlg.copy_from", self.lang, what=what, title=self.session.ref(source_key).title(self.lang))
+        self.app.push_screen(ConfirmDialog(f"{problem}\n\n{question}".strip(), self.lang),
+                             lambda yes: yes and self.goto(source_key))
 
     # -- checks ---------------------------------------------------------------------------
     def action_run(self) -> None:

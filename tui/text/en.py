@@ -88,6 +88,7 @@ TEXT: dict[str, str] = {
     "dlg.cancel": "Cancel",
     "dlg.reopen": "Reopen '{title}'? The step goes back to open.",
     "dlg.confirm_check": "Mark '{title}' as done without a passing check?",
+    "dlg.copy_from": "{what} comes from the step '{title}'. Go there?",
     "dlg.skip_title": "Skip '{title}'",
     "dlg.skip_reason": "Reason (required)",
     "dlg.skip_empty": "Give a reason.",

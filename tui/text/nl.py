@@ -89,6 +89,7 @@ TEXT: dict[str, str] = {
     "dlg.cancel": "Annuleren",
     "dlg.reopen": "'{title}' heropenen? De stap gaat terug naar open.",
     "dlg.confirm_check": "'{title}' als gereed markeren zonder geslaagde controle?",
+    "dlg.copy_from": "{what} komt uit de stap '{title}'. Daarheen gaan?",
     "dlg.skip_title": "'{title}' overslaan",
     "dlg.skip_reason": "Reden (verplicht)",
     "dlg.skip_empty": "Geef een reden op.",
