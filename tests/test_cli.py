@@ -358,7 +358,7 @@ def test_a_damaged_state_file_is_reported_and_the_backup_used(run, tmp_path: Pat
     state.write_bytes(state.read_bytes()[:40])  # truncated, as by a power cut
     done = run("answers", "export", "--server", "kapot")
     assert done.returncode == 0 and "beheer@example.nl" in done.stdout
-    assert "damaged" in done.stderr and "kapot.json.bak" in done.stderr
+    assert "beschadigd" in done.stderr and "kapot.json.bak" in done.stderr
 
 
 @pytest.mark.parametrize(("console_cp", "encoding"), [(0, "utf-8"), (65001, "utf-8"), (850, "cp850"), (437, "cp437"), (1, "utf-8")])

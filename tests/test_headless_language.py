@@ -84,3 +84,12 @@ def test_status_words_in_status_are_the_apps(capsys, lang: str) -> None:
     capsys.readouterr()
     code, out, _ = koppel(capsys, "status", "--server", "av-srv01")
     assert code == 0 and f": {status_word('todo', lang)}\n" in out and f": {status_word('blocked', lang)}\n" in out
+
+
+def test_what_opening_a_state_found_is_said_in_the_admins_language(capsys, lang: str, koppel_home: Path) -> None:
+    from tui.state.paths import state_dir
+
+    (state_dir(koppel_home) / "kapot.json").write_text("{", encoding="utf-8")
+    code, _, err = koppel(capsys, "status", "--server", "kapot")
+    damaged = t("store.damaged", lang, name="kapot.json", why="X").split("(")[0]
+    assert code == 0 and f"koppel: {damaged}(" in err and t("store.no_backup", lang, damage="", bak="kapot.json.bak") in err

@@ -53,11 +53,11 @@ def test_state_file_that_cannot_be_loaded_is_quarantined_and_bak_restored(
     for command in (["status", "--json"], ["answers", "export"]):  # both only look: nothing moved yet
         done = run([*command, "--server", SERVER], subprocess_env)
         assert done.returncode == 0, done.stderr
-        assert "damaged" in done.stderr and len(done.stderr) < 1000
+        assert "beschadigd" in done.stderr and len(done.stderr) < 1000  # in the admin's language (KOPPEL_LANG=nl)
     session = open_session(koppel_home, SERVER)  # the app's road, taking the lock
     try:
         assert session.state.cursor == "wizard.licentie"
-        assert any("moved aside" in notice for notice in session.store.notices)
+        assert any("opzijgezet" in notice for notice in session.store.notices)
     finally:
         session.close()
     assert list(state_folder(koppel_home).glob(f"{SERVER}.json.corrupt-*"))
@@ -131,5 +131,5 @@ def test_foreign_lock_holder_is_not_an_unknown_user_pid_0(koppel_home: Path, sub
         imported = run(["reset", "--yes", "--server", SERVER], subprocess_env)
     assert imported.returncode == 3, imported.stderr
     assert "pid 0" not in imported.stderr and "unknown user" not in imported.stderr
-    assert "no owner information" in imported.stderr
+    assert "niet zegt wie het is" in imported.stderr  # "left no owner information", in the admin's language
     assert done.returncode in (0, 2)  # export only reads

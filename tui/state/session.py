@@ -397,7 +397,7 @@ def open_session(home: str | Path | None = None, server: str | None = None, *, r
     root = koppel_home(home)
     try:
         log_path = log_dir(root) / f"{name}.log"
-        store = StateStore(root, name, read_only=read_only, app_version=__version__)
+        store = StateStore(root, name, read_only=read_only, app_version=__version__, lang=default_lang(lang))
         if not read_only and store.exists() and not os.access(store.path, os.W_OK):
             # said now, not at the first save; POSIX would even replace it (a rename ignores the mode)
             raise StateUnavailable(f"the state of server {name} cannot be changed: {store.path} is read-only")

@@ -36,6 +36,7 @@ from tui.state.lock import ServerLock, StateInUse, holder
 from tui.state.migration import Unusable, decode
 from tui.state.model import SCHEMA_VERSION, ServerState
 from tui.state.paths import BadServerName, safe_server_name, state_dir
+from tui.text import t
 
 __all__ = ["StateInUse", "StateStore", "list_servers", "reset", "write_atomically"]
 
@@ -60,7 +61,7 @@ class StateStore:
 
     SAVE_DELAY = 1.0  # s: a scheduled save is written at most this long after the first change
 
-    def __init__(self, home: Path, server: str, *, read_only: bool = False, app_version: str) -> None:
+    def __init__(self, home: Path, server: str, *, read_only: bool = False, app_version: str, lang: str = "en") -> None:
         self.server = safe_server_name(server)
         self.folder = state_dir(Path(home))
         self.path = self.folder / f"{self.server}.json"
@@ -68,7 +69,8 @@ class StateStore:
         self.lock = ServerLock(self.folder, self.server, app_version)
         self.read_only = read_only
         self.app_version = app_version
-        self.notices: list[str] = []
+        self.notices: list[str] = []  # what opening the file found, in ``lang`` (the admin's language)
+        self.lang = lang
         self.save_error: str | None = None  # the last background save failure; cleared by a good save
         self.mutex = threading.RLock()
         self._opened = self._closed = False
@@ -129,27 +131,28 @@ class StateStore:
             try:
                 return self._accept(*decode(raw), raw, self.path)
             except Unusable as bad:
-                damage = f"{self.path.name} is damaged ({bad})"
+                damage = self._t("store.damaged", name=self.path.name, why=bad)
                 if not self.read_only:
-                    damage += f" and was moved aside as {self._quarantine(self.path)}"
+                    damage += self._t("store.moved_aside", target=self._quarantine(self.path))
+        bak = self.bak_path.name
         backup = _read(self.bak_path)
         if backup is None:
             if damage:
-                self.notices.append(f"{damage}; there is no {self.bak_path.name}, so koppel starts afresh")
+                self.notices.append(self._t("store.no_backup", damage=damage, bak=bak))
             return ServerState(server=self.server, app_version=self.app_version)
-        damage = damage or f"{self.path.name} is missing"
+        damage = damage or self._t("store.missing", name=self.path.name)
         try:
             decoded = decode(backup)
         except Unusable as bad:
-            note = f"{self.bak_path.name} is damaged too ({bad})"
+            note = self._t("store.backup_damaged", bak=bak, why=bad)
             if not self.read_only:
-                note += f" and was moved aside as {self._quarantine(self.bak_path)}"
-            self.notices.append(f"{damage}; {note}; koppel starts afresh")
+                note += self._t("store.moved_aside", target=self._quarantine(self.bak_path))
+            self.notices.append(self._t("store.starts_afresh", damage=damage, note=note))
             return ServerState(server=self.server, app_version=self.app_version)
         if not self.read_only:
             write_atomically(self.path, backup)
-        verb = "showing" if self.read_only else "restored"
-        self.notices.append(f"{damage}; {verb} the previous copy from {self.bak_path.name}")
+        said = "store.showing_backup" if self.read_only else "store.restored_backup"
+        self.notices.append(self._t(said, damage=damage, bak=bak))
         return self._accept(*decoded, backup, self.bak_path)
 
     def _accept(self, state: ServerState | None, version: int, raw: bytes, source: Path) -> ServerState:
@@ -157,28 +160,27 @@ class StateStore:
         the original kept as .schema-N, and saved in the current schema."""
         if version > SCHEMA_VERSION:
             self.read_only = True
-            understood = "" if state else "; its contents cannot be shown"
-            self.notices.append(
-                f"{source.name} was written by a newer koppel (schema {version}; this koppel knows up to "
-                f"{SCHEMA_VERSION}); opened read-only, nothing will be saved{understood}"
-            )
+            unreadable = "" if state else self._t("store.newer_unreadable")
+            self.notices.append(self._t("store.newer", name=source.name, version=version, known=SCHEMA_VERSION,
+                                        unreadable=unreadable))
             return state or ServerState(server=self.server)
         assert state is not None  # only a newer schema can leave it undecoded
         if version == SCHEMA_VERSION:
             return state
         if self.read_only:
-            self.notices.append(f"{source.name} uses the older schema {version}; shown converted, not saved")
+            self.notices.append(self._t("store.older_shown", name=source.name, version=version))
             return state
         original = self.path.with_name(f"{self.path.name}.schema-{version}")
         write_atomically(original, raw)
         state.server = self.server
         state.app_version = self.app_version
         self.save(state)
-        self.notices.append(
-            f"{source.name} was converted from schema {version} to {SCHEMA_VERSION}; "
-            f"the original is kept as {original.name}"
-        )
+        self.notices.append(self._t("store.converted", name=source.name, version=version, known=SCHEMA_VERSION,
+                                    original=original.name))
         return state
+
+    def _t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
 
     def _quarantine(self, path: Path) -> str:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -414,4 +414,17 @@ TEXT: dict[str, str] = {
     "answers.applies_per_administratie_write": "applies per administratie: write [steps.\"{step_id}@Administratie name\"]",
     "answers.does_not_apply_per": "does not apply per administratie: write [steps.\"{step_id}\"]",
     "answers.administratie_not_listed_administraties": "administratie '{administratie}' is not listed in administraties",
+    # the state file when it is opened (tui/state/store.py): said on stderr and in the app
+    "store.damaged": "{name} is damaged ({why})",
+    "store.moved_aside": " and was moved aside as {target}",
+    "store.no_backup": "{damage}; there is no {bak}, so koppel starts afresh",
+    "store.missing": "{name} is missing",
+    "store.backup_damaged": "{bak} is damaged too ({why})",
+    "store.starts_afresh": "{damage}; {note}; koppel starts afresh",
+    "store.showing_backup": "{damage}; showing the previous copy from {bak}",
+    "store.restored_backup": "{damage}; restored the previous copy from {bak}",
+    "store.newer": "{name} was written by a newer koppel (schema {version}; this koppel knows up to {known}); opened read-only, nothing will be saved{unreadable}",
+    "store.newer_unreadable": "; its contents cannot be shown",
+    "store.older_shown": "{name} uses the older schema {version}; shown converted, not saved",
+    "store.converted": "{name} was converted from schema {version} to {known}; the original is kept as {original}",
 }

@@ -415,4 +415,17 @@ TEXT: dict[str, str] = {
     "answers.applies_per_administratie_write": "geldt per administratie: schrijf [steps.\"{step_id}@Naam administratie\"]",
     "answers.does_not_apply_per": "geldt niet per administratie: schrijf [steps.\"{step_id}\"]",
     "answers.administratie_not_listed_administraties": "administratie '{administratie}' staat niet in administraties",
+    # the state file when it is opened (tui/state/store.py): said on stderr and in the app
+    "store.damaged": "{name} is beschadigd ({why})",
+    "store.moved_aside": " en is opzijgezet als {target}",
+    "store.no_backup": "{damage}; er is geen {bak}, dus koppel begint opnieuw",
+    "store.missing": "{name} ontbreekt",
+    "store.backup_damaged": "{bak} is ook beschadigd ({why})",
+    "store.starts_afresh": "{damage}; {note}; koppel begint opnieuw",
+    "store.showing_backup": "{damage}; de vorige kopie uit {bak} wordt getoond",
+    "store.restored_backup": "{damage}; de vorige kopie uit {bak} is teruggezet",
+    "store.newer": "{name} is geschreven door een nieuwere koppel (schema {version}; deze koppel kent tot en met {known}); alleen-lezen geopend, er wordt niets opgeslagen{unreadable}",
+    "store.newer_unreadable": "; de inhoud kan niet worden getoond",
+    "store.older_shown": "{name} gebruikt het oudere schema {version}; omgezet getoond, niet opgeslagen",
+    "store.converted": "{name} is omgezet van schema {version} naar {known}; het origineel blijft bewaard als {original}",
 }
