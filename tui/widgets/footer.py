@@ -44,19 +44,17 @@ def fitting(keys: list[FooterKey], room: int, rank: dict[str, int]) -> list[Foot
 
 
 class KoppelFooter(Footer):
-    """Recomposed only when what it shows changed: the screen refreshes its bindings after every
-    key and step change, mostly to the same keys (each recompose mounts a dozen widgets)."""
+    """Changed only where what it shows changed: the screen refreshes its bindings after every key
+    and step change, mostly to the same keys or one more or less (a recompose mounts a dozen)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(compact=True, id=id)
         self._width = 0
         self._pending = False
         self._shown: list[tuple[object, ...]] | None = None  # what the mounted keys show
-        self._next: list[Widget] = []  # made to compare with what is shown, mounted when it differs
 
     def compose(self) -> ComposeResult:
-        widgets, self._next = self._next or self._fitted(), []
-        yield from widgets
+        yield from self._fitted()
 
     def _fitted(self) -> list[Widget]:
         keys: list[FooterKey] = []
@@ -85,15 +83,51 @@ class KoppelFooter(Footer):
             return
         widgets = self._fitted()
         shown = [shows(widget) for widget in widgets]
-        if shown != self._shown:
-            self._shown, self._next = shown, widgets
-            await self.recompose()
+        if shown == self._shown:
+            return
+        if all(isinstance(widget, FooterKey) for widget in widgets):
+            self._shown = shown
+            await self._change_to(widgets)  # type: ignore[arg-type]
+            return
+        self._shown = shown
+        await self.recompose()  # binding groups (koppel has none): made again, as Textual would
+
+    async def _change_to(self, keys: list[FooterKey]) -> None:
+        """Keys that went are removed, new ones mounted in their place, the rest relabelled: a step
+        change mostly adds or drops one key, and a recompose would mount them all again."""
+        mounted = {(key.key, key.action): key for key in self.query_children(FooterKey)}
+        wanted = {(key.key, key.action) for key in keys}
+        gone = [key for ident, key in mounted.items() if ident not in wanted]
+        if gone:
+            await self.remove_children(gone)
+        previous: FooterKey | None = None
+        for key in keys:
+            kept = mounted.get((key.key, key.action))
+            if kept is not None:
+                relabel(kept, key)
+                previous = kept
+                continue
+            if previous is not None:
+                await self.mount(key, after=previous)
+            elif self.children:
+                await self.mount(key, before=0)
+            else:
+                await self.mount(key)
+            previous = key
 
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._width:
             self._width = event.size.width
             if self._bindings_ready:
                 self.bindings_changed(self.screen)
+
+
+def relabel(key: FooterKey, like: FooterKey) -> None:
+    """``key`` shows what ``like`` shows (Textual's FooterKey keeps its greying in ``_disabled`` too)."""
+    key.key_display, key.description, key.tooltip = like.key_display, like.description, like.tooltip
+    key._disabled = like._disabled
+    key.set_class(like.has_class("-disabled"), "-disabled")
+    key.refresh(layout=True)
 
 
 def shows(widget: Widget) -> tuple[object, ...]:
