@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 from textual.command import CommandList
+from textual.widgets import Button, Input
 
 from tests.ui_helpers import footer_keys, go, make_app, messages, settle
 from tui import keys
@@ -120,6 +121,14 @@ async def test_read_only_offers_nothing_that_would_be_refused(koppel_home) -> No
         await settle(pilot)
         assert messages(app)[-1] == "Alleen-lezen: hier verandert niets."
         assert session.status("vooraf.visma_bereikbaar") == "todo"
+        # nor its buttons: a run, done or save button would only be refused
+        assert not [b for b in app.screen.query(Button) if b.region.area], "a button shows in read-only"
+        await go(pilot, app, "vereisten.editie")  # a form: its fields show, but take no typing
+        assert not [b for b in app.screen.query(Button) if b.region.area]
+        await pilot.press("enter", *"9.8")
+        await settle(pilot)
+        assert app.screen.query_one("#field-versie", Input).value == ""
+        assert not isinstance(app.focused, Input)
 
 
 def test_button_labels_come_from_the_table() -> None:

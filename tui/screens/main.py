@@ -96,6 +96,7 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
 
     def on_mount(self) -> None:
         self.tree.border_title = "Checklist"
+        self.set_class(self.session.read_only, "-read-only")  # no buttons, no typing: nothing is refused later
         self.show_verdicts()
         self.update_header()
         self.say(self.greeting)
@@ -230,6 +231,8 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
             self.session.set_focus(row.field.id if row is not None else None)
 
     def on_step_form_shown(self, event: StepForm.Shown) -> None:
+        if self.session.read_only:  # fields shown, not typed in: nothing would be kept
+            event.form.disabled = True
         resume, self._resume_focus = self._resume_focus, None
         if resume is not None and resume[0] == self.key:
             event.form.focus_field(resume[1])
