@@ -93,3 +93,12 @@ def test_what_opening_a_state_found_is_said_in_the_admins_language(capsys, lang:
     code, _, err = koppel(capsys, "status", "--server", "kapot")
     damaged = t("store.damaged", lang, name="kapot.json", why="X").split("(")[0]
     assert code == 0 and f"koppel: {damaged}(" in err and t("store.no_backup", lang, damage="", bak="kapot.json.bak") in err
+
+
+def test_a_server_name_that_cannot_be_a_file_name(capsys, lang: str) -> None:
+    code, _, err = koppel(capsys, "status", "--server", "Café 1")
+    said = {"nl": "servernaam 'Café 1' bevat het niet-ASCII-teken 'é'; gebruik alleen letters, cijfers, '.', '-' en '_', "
+                  "bijv. 'cafe-1'",
+            "en": "server name 'Café 1' contains the non-ASCII character 'é'; use letters, digits, '.', '-' and '_' only, "
+                  "e.g. 'cafe-1'"}
+    assert (code, err) == (2, f"koppel: {said[lang]}\n")

@@ -296,8 +296,8 @@ def test_unicode_answers_round_trip_through_export_and_import(
 def test_a_unicode_server_name_is_refused_with_a_suggestion(name: str, suggestion: str | None, subprocess_env: dict[str, str]) -> None:
     done = run(["status", "--server", name], subprocess_env)
     said = one_line(done)
-    assert done.returncode == 2 and "non-ASCII" in said
-    assert (f"e.g. '{suggestion}'" in said) if suggestion else ("e.g." not in said)
+    assert done.returncode == 2 and "niet-ASCII" in said  # the admin's language (KOPPEL_LANG=nl)
+    assert (f"bijv. '{suggestion}'" in said) if suggestion else ("bijv." not in said)
 
 
 # --- a broken playbook -------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def test_every_command_with_an_empty_server_name(
     command: list[str], tmp_path: Path, answers_file: Path, koppel_home: Path, subprocess_env: dict[str, str]
 ) -> None:
     done = run([*filled(command, answers_file, tmp_path / "missing"), "--server", ""], subprocess_env)
-    assert done.returncode == 2 and one_line(done) == "the server name is empty"
+    assert done.returncode == 2 and one_line(done) == "de servernaam is leeg"
     assert not list((koppel_home / "state").glob("*.json"))  # no state made for a nameless server
 
 

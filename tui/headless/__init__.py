@@ -33,7 +33,9 @@ def explain(error: BaseException, lang: str = "nl") -> tuple[int, str]:
     if isinstance(error, StateInUse):
         holder = t("error.in_use_unknown", lang) if error.owner is None or error.pid is None else f"{error.owner}, pid {error.pid}"
         return EXIT_IN_USE, t("error.in_use", lang, server=error.server, holder=holder, since=local_time(error.since))
-    if isinstance(error, (PlaybookError, BadServerName, SessionError, UsageError)):
+    if isinstance(error, BadServerName):
+        return EXIT_USAGE, error.said(lang)
+    if isinstance(error, (PlaybookError, SessionError, UsageError)):
         return EXIT_USAGE, str(error)
     if isinstance(error, FileNotFoundError):
         return EXIT_USAGE, t("error.file_not_found", lang, path=error.filename)

@@ -22,6 +22,9 @@ import re
 import socket
 import unicodedata
 from pathlib import Path
+from typing import Callable
+
+from tui.text import t
 
 MAX_SERVER_NAME = 64
 _ALLOWED = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -34,7 +37,16 @@ _WINDOWS_DEVICES = frozenset(
 
 
 class BadServerName(ValueError):
-    """A server name that cannot safely be a file name; str() is one line for the admin."""
+    """A server name that cannot safely be a file name; ``said(lang)`` is one line for the admin in
+    their language (str(): English). A value may itself be words: a function of the language."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        words = {name: value(lang) if callable(value) else value for name, value in self.values.items()}
+        return t(f"server_name.{self.key}", lang, **words)
 
 
 def koppel_home(override: str | Path | None = None) -> Path:
@@ -78,43 +90,42 @@ def _shown(name: str) -> str:
     return repr(name if len(name) <= 40 else name[:40] + "...")
 
 
-def _describe(char: str) -> str:
+def _describe(char: str) -> Callable[[str], str]:
+    """What is wrong with ``char``, in words of the admin's language."""
     if char in "/\\":
-        return "a path separator"
-    if char == ":":
-        return "a colon (drive letters and streams are not allowed)"
-    if unicodedata.category(char).startswith("C"):
-        return f"a control character (U+{ord(char):04X})"
-    if char.isspace():
-        return "a space"
-    if not char.isascii():
-        return f"the non-ASCII character {char!r}"
-    return f"the character {char!r}"
+        key, values = "separator", {}
+    elif char == ":":
+        key, values = "colon", {}
+    elif unicodedata.category(char).startswith("C"):
+        key, values = "control", {"code": f"{ord(char):04X}"}
+    elif char.isspace():
+        key, values = "space", {}
+    else:
+        key, values = ("non_ascii" if not char.isascii() else "other"), {"char": repr(char)}
+    return lambda lang: t(f"char.{key}", lang, **values)
 
 
 def safe_server_name(name: str) -> str:
     """``name`` in canonical form (lower case), or BadServerName saying what is wrong."""
     if not isinstance(name, str) or not name:
-        raise BadServerName("the server name is empty")
+        raise BadServerName("empty")
     lowered = name.lower()
+    shown = _shown(name)
     bad = _NOT_ALLOWED.search(lowered)
     if bad:
-        problem = f"server name {_shown(name)} contains {_describe(bad.group()[0])}"
         hint = _ascii_suggestion(name)
-        advice = "; use letters, digits, '.', '-' and '_' only" + (f", e.g. {hint!r}" if hint else "")
-        raise BadServerName(problem + advice)
+        example = (lambda lang: t("server_name.example", lang, hint=repr(hint))) if hint else ""
+        raise BadServerName("contains", name=shown, what=_describe(bad.group()[0]), example=example)
     if len(name) > MAX_SERVER_NAME:
-        raise BadServerName(
-            f"server name {_shown(name)} is too long ({len(name)} characters; at most {MAX_SERVER_NAME})"
-        )
+        raise BadServerName("too_long", name=shown, n=len(name), max=MAX_SERVER_NAME)
     if not _ALLOWED.fullmatch(lowered):
-        raise BadServerName(f"server name {_shown(name)} must start with a letter or a digit")
+        raise BadServerName("start", name=shown)
     if lowered.endswith("."):
-        raise BadServerName(f"server name {_shown(name)} must not end with a dot")
+        raise BadServerName("dot_end", name=shown)
     if lowered.split(".", 1)[0] in _WINDOWS_DEVICES:
-        raise BadServerName(f"server name {_shown(name)} is a reserved device name on Windows")
+        raise BadServerName("device", name=shown)
     if lowered.endswith(".lock"):
-        raise BadServerName(f"server name {_shown(name)} ends in '.lock', which koppel keeps for its lock files")
+        raise BadServerName("lock", name=shown)
     return lowered
 
 
