@@ -36,6 +36,18 @@ async def _help(app, pilot) -> None:
     await pilot.press("f1")
 
 
+async def _choice_list(app, pilot) -> None:
+    await pilot.press("enter", "tab", "space")  # the edition's list, open inside the pane
+
+
+async def _saved(app, pilot) -> None:
+    await pilot.press("enter", *"9.8", "tab", "space", "down", "enter", "tab", "space", "down", "enter", "enter")
+
+
+async def _focused(app, pilot) -> None:
+    await pilot.press("enter", "tab")
+
+
 SHOTS: list[Shot] = [
     ("main", (80, 24), {}, None),
     ("form-errors", (80, 24), {"fresh": True}, _form_errors),
@@ -44,6 +56,9 @@ SHOTS: list[Shot] = [
     ("ascii", (80, 24), {"ascii_mode": True}, None),
     ("narrow-60x20", (60, 20), {}, None),
     ("english-120x40", (120, 40), {"lang": "en"}, None),
+    ("choice-list-60x20", (60, 20), {"fresh": True}, _choice_list),
+    ("saved-status-line", (80, 24), {"fresh": True}, _saved),
+    ("focused-field-256", (80, 24), {"fresh": True, "colors": "256"}, _focused),
 ]
 
 
@@ -54,6 +69,7 @@ async def render(out: Path) -> list[Path]:
     for name, size, options, before in SHOTS:
         os.environ["KOPPEL_HOME"] = tempfile.mkdtemp(prefix="koppel-shot-")
         fresh = options.pop("fresh", False)
+        colors = options.pop("colors", "truecolor")
         app = make_app(**options)
         if not fresh:
             seed_progress(app)
@@ -67,7 +83,12 @@ async def render(out: Path) -> list[Path]:
             app.clear_notifications()  # toasts would hide half the picture
             await pilot.pause()
             path = out / f"{name}.svg"
-            app.save_screenshot(path.name, str(out))
+            if colors == "truecolor":
+                app.save_screenshot(path.name, str(out))
+            else:  # as a 256-colour terminal shows it (the focus test's rendering)
+                from tests.test_ui_focus import picture, terminal_bytes
+
+                path.write_text(picture(terminal_bytes(app, colors), size[0], f"koppel ({colors})"), encoding="utf-8")
             written.append(path)
     return written
 

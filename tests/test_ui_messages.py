@@ -48,3 +48,19 @@ async def test_welcome_back_covers_neither_the_draft_nor_the_instructions(size: 
         await pilot.press("tab")
         await settle(pilot)
         assert said(again) == ""
+
+
+async def test_a_letter_that_is_no_key_here_says_so_in_one_line() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # in the list: no key
+        await settle(pilot)
+        assert said(app) == "'x' doet hier niets; F1 toont de toetsen."
+        assert "'x' doet hier niets" in screen_lines(app)[0]
+        await pilot.press("n")  # a key: it acts, and says nothing of the kind
+        await settle(pilot)
+        assert said(app) == ""
+        await pilot.press("enter", "x")  # typed into a field: a letter, not a key
+        await settle(pilot)
+        assert said(app) == "" and app.focused.value == "x"

@@ -63,8 +63,8 @@ class KoppelApp(App[None]):
         self.set_class(ascii_mode, "-ascii")
 
     async def on_event(self, event: Event) -> None:
-        if isinstance(event, Key) and self.main_screen is not None:
-            self.main_screen.said = ""  # the status line's message lasts until the next key
+        if isinstance(event, Key) and not event.is_forwarded and self.main_screen is not None:
+            self.main_screen.said = ""  # until the next key from the terminal (not one bubbling back up)
         if not await self.keys.take(event):
             await super().on_event(event)
 

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Key, Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Tree
@@ -223,6 +223,11 @@ class MainScreen(StepActions, FormHandlers, SaveWatch, Screen[None]):
             self.detail.border_title = section.title.get(self.lang)
             self.detail.show(View(None, info.section_id, info.step_id))
             self.refresh_bindings()
+
+    def on_key(self, event: Key) -> None:
+        """A letter that is no key anywhere here says so (the keys table's keys say their own why)."""
+        if event.is_printable and not self._typing() and event.key not in self.app.active_bindings:
+            self.say(t("why.no_key", self.lang, letter=event.character))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """Which field has the keys, kept with the cursor (a resume gives it back)."""

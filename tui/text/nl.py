@@ -72,6 +72,7 @@ TEXT: dict[str, str] = {
     "msg.ascii_off": "ASCII-modus uit",
     "msg.fields_first": "Verbeter eerst de velden.",
     # why a key does nothing here (the keys table's reasons)
+    "why.no_key": "'{letter}' doet hier niets; F1 toont de toetsen.",
     "why.no_step": "Kies eerst een stap in de lijst.",
     "why.read_only": "Alleen-lezen: hier verandert niets.",
     "why.form_enter": "Een formulier slaat u op met Enter in een veld.",

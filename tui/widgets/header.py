@@ -49,9 +49,10 @@ class StatusHeader(Widget):
         sep = " | " if self.ascii_mode else " │ "
         ratio = f"{self.done}/{self.total} {t('header.progress', self.lang)}"
         # with a message: the marks that must stay (read-only, not saved), the message, the ratio
-        left: list[tuple[str, str] | Content] = []
-        if not self.message:
-            left += [("koppel", "bold"), (sep, "dim"), (self.server, "bold"), (sep, "dim")]
+        who = [("koppel", "bold"), (sep, "dim"), (self.server, "bold"), (sep, "dim")]
+        # a message keeps the server beside it where both fit, else it takes the server's place
+        fits = len(f"koppel{sep}{self.server}{sep}{self.message}{ratio}") + 4 <= width
+        left: list[tuple[str, str] | Content] = list(who) if not self.message or fits else []
         if self.read_only:
             left += [(t("detail.read_only", self.lang), "bold"), (sep, "dim")]
         if self.unsaved:
