@@ -35,7 +35,8 @@ MASK = "********"
 # and an HTTP stack would then read part of the password as the host or the path (issue 9 item 3).
 # Digits then '/' (user:12/x@host) are such a password too, never a port: text alone cannot tell
 # host:8443/a?b=c@d from it, and masking a path by mistake costs nothing, showing a password does.
-URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)\S*@")
+# No word boundary before the scheme: typed after other letters ("éßhttps://u:pw@h") it is a URL too.
+URL_PASSWORD = re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^\s/?#@:]*:)\S*@")
 
 _lock = threading.Lock()  # the event loop, workers and the saver thread all remember and scrub
 _remembered: dict[Hashable, frozenset[str]] = {}  # a slot (or the secret itself) -> its spellings

@@ -144,3 +144,24 @@ async def test_an_encoded_proxy_password_in_the_environment_is_still_used(
         result = await run_check("https", {"url": "https://127.0.0.1:9/"}, lang="en", emit=lambda event: None)
     assert result.status == "fail" and "407" in result.message  # asked the proxy, which wants a login
     assert proxy.connections >= 1
+
+
+GLUED = ["nqéßhttps://walker:S3nt-pw@127.0.0.1:1/s", "9http://walker:S3nt-pw@h", "€http://walker:S3nt-pw@h"]
+
+
+@pytest.mark.parametrize("typed", GLUED)
+def test_an_address_glued_to_the_text_before_it_keeps_its_password_out_of_the_state(
+        koppel_home: Path, typed: str) -> None:
+    """The walker (seed 108) typed junk, then an address with a password, into the extra URLs
+    field: after 'ß' (a word character) the mask's word boundary did not hold, and the draft
+    stored the password in the state and its .bak."""
+    assert url_passwords(typed) == ["S3nt-pw"]
+    session = open_session(koppel_home, "srv", lang="en")
+    try:
+        session.save_draft(STEP, {"extra_urls": typed})
+        session.flush()
+        written = "".join(p.read_text(encoding="utf-8", errors="replace")
+                          for p in koppel_home.rglob("*") if p.is_file())
+        assert "S3nt-pw" not in written
+    finally:
+        session.close()
