@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr
 
 from tests.netservers import HOST, Certs, ProxyProcess, Server, make_certs, respond, server_tls
@@ -289,3 +291,13 @@ def test_log_files_and_error_messages_never_show_an_address_password(tmp_path: P
     plain = "https://127.0.0.1:8443/a?b=c mail admin@example.nl http://proxy:8080"
     assert mask_url_passwords(plain) == plain
     assert mask_url_passwords("https://127.0.0.1:8443/a?b=c@d") == "https://127.0.0.1:********@d"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab9:/@ \n.xé", max_size=80))
+def test_the_linear_url_search_finds_what_the_plain_regex_finds(text: str) -> None:
+    # secrets._url_matches searches only runs with '://' up to their last '@' (linear: the plain
+    # search was quadratic on long answers); it must find exactly the matches the regex finds
+    from tui.secrets import URL_PASSWORD, _url_matches
+
+    assert [m.span() for m in _url_matches(text)] == [m.span() for m in URL_PASSWORD.finditer(text)]
