@@ -139,8 +139,9 @@ def test_welcome_back_message() -> None:
     session.set_cursor("a.form")
     welcome = session.welcome_back()
     later = welcome.last_at + timedelta(hours=3, minutes=5)
-    assert welcome.message("nl", later) == "Welkom terug: 1/6 gereed, laatst gewerkt 3 uur geleden door admin@srv"
-    assert welcome.message("en", later) == "Welcome back: 1/6 done, last worked 3 hours ago by admin@srv"
+    assert welcome.greeting("nl", later) == "Welkom terug: laatst gewerkt 3 uur geleden door admin@srv"
+    assert welcome.greeting("en", later) == "Welcome back: last worked 3 hours ago by admin@srv"
+    assert (welcome.done, welcome.total) == (1, 6)  # the header shows the progress
     assert welcome.cursor_title == "Formulier"
     assert humanize_ago(timedelta(days=1), "en") == "1 day ago"
 

@@ -17,12 +17,11 @@ from tui.commands import KoppelCommands, KoppelPalette
 from tui.crash import record_crash
 from tui.exit_codes import EXIT_PROBLEM
 from tui.keys import ASCII_KEYS
-from tui.screens.help import HelpScreen, context_help
+from tui.screens.help import toggle_help
 from tui.screens.main import MainScreen
 from tui.screens.too_small import covers, fit
 from tui.secrets import scrub_text
 from tui.state.session import SessionError
-from tui.state.welcome import humanize_ago
 from tui.typeahead import KeyGate, KeyHandled
 from tui.text import t
 from tui.widgets.keyed import bindings, install
@@ -74,23 +73,15 @@ class KoppelApp(App[None]):
     # -- start, size, stop ----------------------------------------------------------------
     def on_mount(self) -> None:
         install(self, "app", self.lang)
-        self.push_screen(MainScreen(self.lang, self.ascii_mode, greeting=self._greeting()))
+        welcome = self.session.welcome_back()
+        greeting = welcome.greeting(self.lang, self.clock()) if welcome else ""
+        self.push_screen(MainScreen(self.lang, self.ascii_mode, greeting=greeting))
         if self.session.interrupted:
             self.notify(t("msg.interrupted", self.lang, n=len(self.session.interrupted)),
                         severity="warning", timeout=10)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=12)
         self.call_after_refresh(fit, self, self.size.width, self.size.height)
-
-    def _greeting(self) -> str:
-        """"Welkom terug" for the status line: when and by whom (the header shows the progress)."""
-        welcome = self.session.welcome_back()
-        if welcome is None:
-            return ""
-        ago = humanize_ago(self.clock() - welcome.last_at, self.lang)
-        if welcome.last_by:
-            return t("msg.welcome_by", self.lang, ago=ago, by=welcome.last_by)
-        return t("msg.welcome", self.lang, ago=ago)
 
     def _say(self, text: str) -> None:
         main = self.main_screen
@@ -104,9 +95,8 @@ class KoppelApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save and leave; when the save fails (a full disk) stay, once, so the admin can make room."""
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                await screen.cancel_all()
+        if self.main_screen is not None:
+            await self.main_screen.cancel_all()
         if not self._quit_anyway:
             try:
                 self.session.flush()
@@ -132,11 +122,9 @@ class KoppelApp(App[None]):
         return None
 
     def _handle_exception(self, error: Exception) -> None:
-        """An exception nobody handled: koppel's last resort (tui.crash) instead of Textual's, whose
-        traceback shows every frame's locals, a typed password among them. The one place koppel
-        overrides Textual's private API: like Textual it keeps the first error for Pilot to re-raise
-        in tests, sets the exit code and closes the app. ``crash_line`` is the one line the admin
-        reads once the terminal is restored (cli.launch prints it: Rich would wrap a long path)."""
+        """koppel's last resort (tui.crash) for an exception nobody handled, instead of Textual's traceback
+        with every frame's locals (a typed password among them). The one override of Textual's private
+        API; like Textual it keeps the first error for Pilot, sets the exit code and closes the app."""
         first = self._exception is None
         if first:
             self._exception = error
@@ -203,16 +191,8 @@ class KoppelApp(App[None]):
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     def get_key_display(self, binding: Binding) -> str:
-        if self.ascii_mode:
-            return ASCII_KEYS.get(binding.key, binding.key)
-        return super().get_key_display(binding)
+        return ASCII_KEYS.get(binding.key, binding.key) if self.ascii_mode else super().get_key_display(binding)
 
-    # -- help -----------------------------------------------------------------------------
     def action_help(self) -> None:
-        if covers(self):
-            return
-        if isinstance(self.screen, HelpScreen):
-            self.pop_screen()
-            return
         where = self.main_screen.step_title() if self.main_screen is not None else ""
-        self.push_screen(HelpScreen(context_help(self.focused, where, self.lang), self.lang, self.ascii_mode))
+        toggle_help(self, where, self.lang, self.ascii_mode)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -13,6 +13,7 @@ from textual.widgets import Input, Log, Select, Static, Tree
 from tui import keys
 from tui.keys import key_names
 from tui.marks import MARKS
+from tui.screens.too_small import covers
 from tui.text import STATUSES, mark, status_word, t
 from tui.widgets.footer import KoppelFooter
 from tui.widgets.keyed import bindings, install
@@ -88,3 +89,13 @@ class HelpScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+
+def toggle_help(app: App[None], where: str, lang: str, ascii_mode: bool) -> None:
+    """F1: the help of what has the focus and where (never over the too-small notice), or back from it."""
+    if covers(app):
+        return
+    if isinstance(app.screen, HelpScreen):
+        app.pop_screen()
+    else:
+        app.push_screen(HelpScreen(context_help(app.focused, where, lang), lang, ascii_mode))

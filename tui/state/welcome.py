@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.state.schema import now
+from tui.text import t
 
 
 @dataclass(frozen=True)
@@ -17,12 +18,12 @@ class WelcomeBack:
     last_by: str | None
     cursor_title: str | None
 
-    def message(self, lang: str, at: datetime | None = None) -> str:
+    def greeting(self, lang: str, at: datetime | None = None) -> str:
+        """"Welkom terug" for the status line: when and by whom (the header shows the progress)."""
         ago = humanize_ago((at or now()) - self.last_at, lang)
-        by = f" door {self.last_by}" if lang != "en" else f" by {self.last_by}"
-        if lang == "en":
-            return f"Welcome back: {self.done}/{self.total} done, last worked {ago}{by if self.last_by else ''}"
-        return f"Welkom terug: {self.done}/{self.total} gereed, laatst gewerkt {ago}{by if self.last_by else ''}"
+        if self.last_by:
+            return t("msg.welcome_by", lang, ago=ago, by=self.last_by)
+        return t("msg.welcome", lang, ago=ago)
 
 
 def humanize_ago(delta: Any, lang: str) -> str:
