@@ -28,12 +28,10 @@ def test_an_unknown_language_speaks_dutch() -> None:
     assert t("msg.saved", "fr") == "Opgeslagen"
 
 
-# the Windows helper's modules still pair their words inline: theirs to move (issue 7 item 6)
-INLINE_PAIRS_LEFT = {"tui/checks/elevated.py", "tui/checks/windows_service.py"}
 
 
 def inline_pairs(path: Path) -> list[int]:
-    """The lines of ``path`` that pick between a Dutch and an English text themselves (``ctx.t(nl, en)``,
+    """The lines of ``path`` that pick between a Dutch and an English text themselves (``ctx.t(nl, en)``, which is gone,
     ``_t(lang, nl, en)``) instead of taking a row of the text tables."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -49,5 +47,4 @@ def test_checks_rules_and_versions_take_their_words_from_the_text_tables() -> No
     modules = [*sorted((ROOT / "tui" / "checks").glob("*.py")), *sorted((ROOT / "tui" / "playbook").glob("*.py")),
                ROOT / "tui" / "versions.py", *sorted((ROOT / "tui" / "state").glob("*.py"))]
     found = {str(path.relative_to(ROOT).as_posix()): inline_pairs(path) for path in modules}
-    assert {name: lines for name, lines in found.items() if lines and name not in INLINE_PAIRS_LEFT} == {}
-    assert all(found[name] for name in INLINE_PAIRS_LEFT)  # once moved, drop it from the list
+    assert {name: lines for name, lines in found.items() if lines} == {}

@@ -75,10 +75,6 @@ class CheckContext:
     clipboard: Callable[[str], None] | None = None  # set by the UI (OSC 52); None headless
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def t(self, nl: str, en: str) -> str:
-        """The admin's language: Dutch unless English was chosen."""
-        return en if self.lang == "en" else nl
-
     def log(self, text: str) -> None:
         for line in str(text).splitlines() or [""]:
             self.emit(LogLine(line))

@@ -12,6 +12,7 @@ from typing import Callable
 from pydantic import BaseModel, ConfigDict
 
 from tui.checks.base import CheckContext, CheckResult
+from tui.text import t
 
 TITLE = {"nl": "Terminal als Administrator gestart", "en": "Terminal started as Administrator"}
 KIND = "check"
@@ -45,25 +46,18 @@ def check_elevation(ctx: CheckContext, *, is_elevated: Callable[[], bool]) -> Ch
     if os.name != "nt":
         return CheckResult(
             status="na",
-            message=ctx.t(
-                "Niet van toepassing hier: setup.exe draait als Administrator op de Windows-server.",
-                "Not applicable here: setup.exe runs as Administrator on the Windows server.",
-            ),
+            message=t("elevated.na", ctx.lang),
             evidence={"root": elevated, "platform": os.name},
         )
     if elevated:
         return CheckResult(
             status="ok",
-            message=ctx.t("De terminal draait als Administrator.", "The terminal runs as Administrator."),
+            message=t("elevated.ok", ctx.lang),
             evidence={"elevated": True},
         )
     return CheckResult(
         status="fail",
-        message=ctx.t("De terminal draait niet als Administrator.", "The terminal does not run as Administrator."),
-        hint=ctx.t(
-            "Start de terminal als Administrator (rechtermuisknop > Als administrator uitvoeren) "
-            "voordat u setup.exe uitvoert.",
-            "Start the terminal as Administrator (right-click > Run as administrator) before running setup.exe.",
-        ),
+        message=t("elevated.not", ctx.lang),
+        hint=t("elevated.hint", ctx.lang),
         evidence={"elevated": False},
     )

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tui.checks.base import CheckContext, CheckResult
 from tui.checks.procutil import capture
+from tui.text import t
 
 TITLE = {"nl": "Windows-service actief", "en": "Windows service running"}
 KIND = "check"
@@ -189,7 +190,7 @@ async def list_services(pattern: str, ctx: CheckContext, commands: ServiceComman
         try:
             return await asyncio.to_thread(commands.service_manager, pattern), "service manager"
         except ServiceQueryError as exc:
-            ctx.log(ctx.t(f"{exc}; nu met PowerShell.", f"{exc}; using PowerShell."))
+            ctx.log(t("service.manager_failed", ctx.lang, error=exc))
     try:
         code, out, err = await capture(commands.powershell, env=commands.env)
         if code == 0:
@@ -200,8 +201,7 @@ async def list_services(pattern: str, ctx: CheckContext, commands: ServiceComman
         else:
             ctx.log(f"PowerShell exit code {code}: {(err.strip().splitlines() or [''])[-1]}")
     except OSError as exc:
-        ctx.log(ctx.t(f"PowerShell niet beschikbaar ({exc.strerror or exc}); nu met sc.exe.",
-                      f"PowerShell not available ({exc.strerror or exc}); using sc.exe."))
+        ctx.log(t("service.no_powershell", ctx.lang, reason=exc.strerror or exc))
     try:
         code, out, err = await capture(commands.sc, env=commands.env)
     except OSError as exc:
@@ -217,13 +217,9 @@ def _describe(service: Service) -> str:
 
 def _start_hint(ctx: CheckContext, services: list[Service]) -> str:
     names = ", ".join(s.name for s in services)
-    hint = ctx.t(
-        f"Start de service: services.msc, of als Administrator: Start-Service -Name {names}",
-        f"Start it: services.msc, or as Administrator: Start-Service -Name {names}",
-    )
+    hint = t("service.start_hint", ctx.lang, names=names)
     if any(s.start_type == "Disabled" for s in services):
-        hint += ctx.t(" (opstarttype staat op Uitgeschakeld: zet het eerst op Automatisch in services.msc)",
-                      " (its start type is Disabled: set it to Automatic in services.msc first)")
+        hint += t("service.disabled", ctx.lang)
     return hint
 
 
@@ -231,7 +227,7 @@ async def check_services(params: Params, ctx: CheckContext, commands: ServiceCom
     try:
         services, source = await list_services(params.pattern, ctx, commands)
     except ServiceQueryError as exc:
-        return CheckResult(status="fail", message=ctx.t(f"Services opvragen mislukt: {exc}", f"Listing services failed: {exc}"),
+        return CheckResult(status="fail", message=t("service.list_failed", ctx.lang, error=exc),
                            evidence={"pattern": params.pattern})
     for service in services:
         ctx.log(_describe(service))
@@ -239,27 +235,24 @@ async def check_services(params: Params, ctx: CheckContext, commands: ServiceCom
     if not services:
         return CheckResult(
             status="fail",
-            message=ctx.t(f"Geen service gevonden met een weergavenaam als '{params.pattern}'.",
-                          f"No service found with a display name like '{params.pattern}'."),
-            hint=ctx.t("Is hij geïnstalleerd? Zoek de weergavenaam op in services.msc en pas het patroon aan.",
-                       "Is it installed? Check the display name in services.msc and adjust the pattern."),
+            message=t("service.none", ctx.lang, pattern=params.pattern),
+            hint=t("service.none_hint", ctx.lang),
             evidence=evidence,
         )
     not_running = [s for s in services if s.status != "Running"]
     starting = [s for s in not_running if s.status in ("StartPending", "ContinuePending")]
     listed = "; ".join(_describe(s) for s in services)
     if not not_running:
-        return CheckResult(status="ok", message=ctx.t(f"Actief: {listed}", f"Running: {listed}"), evidence=evidence)
+        return CheckResult(status="ok", message=t("service.running", ctx.lang, listed=listed), evidence=evidence)
     several = len(services) > 1
     if several:
-        message = ctx.t(f"{len(services)} services passen bij '{params.pattern}': {listed}",
-                        f"{len(services)} services match '{params.pattern}': {listed}")
-        hint = _start_hint(ctx, not_running) + ctx.t(" — of maak het patroon specifieker.", " — or make the pattern more specific.")
+        message = t("service.several", ctx.lang, n=len(services), pattern=params.pattern, listed=listed)
+        hint = _start_hint(ctx, not_running) + t("service.more_specific", ctx.lang)
         return CheckResult(status="warn", message=message, hint=hint, evidence=evidence)
     if starting:
-        return CheckResult(status="warn", message=ctx.t(f"Wordt gestart: {listed}", f"Starting: {listed}"),
-                           hint=ctx.t("Controleer over een moment opnieuw.", "Check again in a moment."), evidence=evidence)
-    return CheckResult(status="fail", message=ctx.t(f"Niet actief: {listed}", f"Not running: {listed}"),
+        return CheckResult(status="warn", message=t("service.starting", ctx.lang, listed=listed),
+                           hint=t("service.check_again", ctx.lang), evidence=evidence)
+    return CheckResult(status="fail", message=t("service.not_running", ctx.lang, listed=listed),
                        hint=_start_hint(ctx, not_running), evidence=evidence)
 
 
@@ -267,8 +260,7 @@ async def run(params: Params, ctx: CheckContext) -> CheckResult:
     if os.name != "nt":
         return CheckResult(
             status="na",
-            message=ctx.t("Niet van toepassing hier: Windows-services bestaan alleen op de Windows-server; controleer het daar in services.msc.",
-                          "Not applicable here: Windows services exist on the Windows server only; check services.msc there."),
+            message=t("service.na", ctx.lang),
             evidence={"pattern": params.pattern},
         )
     return await check_services(params, ctx, windows_commands(params.pattern))
