@@ -8,13 +8,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from tests.pty_harness import drain, pty_koppel, until_quiet
-from tests.ui_helpers import go, make_app, messages, screen_lines, settle
+from tests.ui_helpers import go, make_app, messages, screen_lines, settle, wait_until
+from tui.exit_codes import EXIT_PROBLEM
 from tui.screens.main import MainScreen
 from tui.state.session import open_session
-from tui.widgets.step_form import FieldRow
+from tui.widgets.step_detail import StepDetail
+from tui.widgets.step_form import ChoiceSelect, FieldRow, StepForm
 
 STEP = "vooraf.visma_bereikbaar"
 CORE = "S3NTINEL9c1d"
@@ -103,6 +107,7 @@ BROKEN_KOPPEL = """
 import sys
 import tempfile
 from tests.test_crash import broken_run
+from tui.exit_codes import EXIT_PROBLEM
 from tui.screens.main import MainScreen
 MainScreen.action_run = broken_run
 from tui.cli import main
@@ -162,3 +167,36 @@ def test_details_that_cannot_go_to_the_log_go_to_the_temp_folder_and_a_failed_sa
         assert "KeyError: '********'" in details and "SaveFailed" in details and CORE not in details
     finally:
         fallback.unlink(missing_ok=True)
+
+
+async def test_a_form_removed_before_it_composed_is_no_crash() -> None:
+    # was (CI under Wine): a quit or redraw while the step's form was still being built gave NoMatches
+    # 'SelectOverlay' in Select's mount, or '#field-versie' in the form's: koppel stopped "with an internal error"
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await go(pilot, app, "vereisten.editie")
+        main = app.main_screen
+        step = app.session.playbook.step("vereisten.editie")
+        for build in (lambda: ChoiceSelect([("Team", "Team")], lang="nl", id="late-choice"),
+                      lambda: StepForm(step, {}, "nl", ascii_mode=False, validate=lambda values: [], id="late-form")):
+            box = Vertical()
+            await main.query_one(StepDetail).mount(box)
+            box.mount(build())
+            box.remove()  # in the same tick: the new widget is removed before it composed
+            await wait_until(pilot, lambda: not box.is_attached)
+            await settle(pilot)
+        assert app._exception is None and app.is_running and app.return_code is None
+
+
+async def test_a_missing_widget_in_a_live_one_is_still_a_crash() -> None:
+    app = make_app()
+
+    def broken() -> None:
+        app.main_screen.query_one("#no-such-widget")
+
+    with pytest.raises(NoMatches):  # Pilot hands on the first error, as Textual does
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            app.main_screen.call_later(broken)
+            await settle(pilot)
+    assert app.return_code == EXIT_PROBLEM and app.crash_line

@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
 from textual import on
+from textual._context import active_message_pump
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.events import Event, Key, Resize
 from textual.reactive import var
 from textual.scrollbar import ScrollBar
@@ -30,6 +32,16 @@ from tui.widgets.scrollbar import ModeAwareScrollBarRender
 if TYPE_CHECKING:
     from tui.checks.engine import LogFile
     from tui.state.session import Session
+
+def removed_before_composed(error: Exception) -> bool:
+    """A widget removed before it composed (a quit or a redraw while the step's form was still being
+    built) gets no children but still its Mount event: its mount handler then finds nothing to query
+    (Textual's Select: 'SelectOverlay'). It is going away: not koppel failing. Textual's private parts
+    read here, with ``_handle_exception`` this module's only ones: ``active_message_pump`` (the widget
+    whose handler raised) and ``Widget._pruning`` (it is being removed)."""
+    pump = active_message_pump.get(None)
+    return isinstance(error, NoMatches) and bool(getattr(pump, "_pruning", False))
+
 
 class KoppelApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -125,6 +137,8 @@ class KoppelApp(App[None]):
         """koppel's last resort (tui.crash) for an exception nobody handled, instead of Textual's traceback
         with every frame's locals (a typed password among them). The one override of Textual's private
         API; like Textual it keeps the first error for Pilot, sets the exit code and closes the app."""
+        if removed_before_composed(error):
+            return
         first = self._exception is None
         if first:
             self._exception = error
