@@ -2,7 +2,7 @@
 
 (a) Every POSIX-only API in tui/ sits in a POSIX branch (and every Windows-only API in a Windows
     branch), found by reading the source: no platform is needed to catch a missing branch. A branch
-    is an ``if`` on os.name / sys.platform / an ``is_windows`` seam / hasattr(), the rest of a block
+    is an ``if`` on os.name / sys.platform / hasattr() (never a parameter: no seam), the rest of a block
     after such an ``if`` that returns, or a try that catches ImportError/AttributeError. Never: a
     shell, a text-mode file without encoding= (cp1252 on Windows), a child outside its own process
     group (new_group_kwargs), subprocess.run without a timeout.
@@ -20,6 +20,8 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -73,8 +75,6 @@ def dotted(node: ast.AST) -> str:
 
 def _windows_when_true(test: ast.AST) -> bool | None:
     """True: the test holds exactly on Windows; False: exactly off Windows; None: no platform test."""
-    if isinstance(test, (ast.Name, ast.Attribute)) and dotted(test).split(".")[-1].lower() == "is_windows":
-        return True
     if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))
             and isinstance(test.comparators[0], ast.Constant)):
         subject, value, equal = dotted(test.left), test.comparators[0].value, isinstance(test.ops[0], ast.Eq)
@@ -266,7 +266,8 @@ def problems_in(source: str) -> list[str]:
     "import os\nos.killpg(1, 9)",
     "import os\nif os.name == 'nt':\n    os.killpg(1, 9)",
     "import os\nif os.name != 'nt':\n    pass\nelse:\n    os.geteuid()",
-    "import os, signal\ndef f(is_windows):\n    if not is_windows:\n        return\n    os.kill(1, signal.SIGKILL)",
+    "import os, signal\ndef f():\n    if os.name != 'nt':\n        return\n    os.kill(1, signal.SIGKILL)",
+    "import os\ndef f(is_windows):\n    if not is_windows:\n        return os.geteuid()",  # a seam is no branch
     "import os\ndef f():\n    if os.name == 'nt' and os.environ.get('X'):\n        return 1\n    return os.geteuid()",
     "import fcntl",
     "import ctypes\nctypes.windll.shell32.IsUserAnAdmin()",
@@ -293,13 +294,13 @@ def test_the_reader_catches_a_missing_branch(source: str) -> None:
     "import os\nif os.name == 'nt':\n    pass\nelse:\n    os.killpg(1, 9)",
     "import os\nif os.name != 'nt':\n    os.geteuid()",
     "import sys, os\nif sys.platform.startswith('win'):\n    x = 1\nelse:\n    os.getuid()",
-    "import os, signal\ndef f(pid, is_windows):\n    if is_windows:\n        try:\n            return 1\n"
+    "import os, signal\ndef f(pid):\n    if os.name == 'nt':\n        try:\n            return 1\n"
     "        except OSError:\n            return 2\n    os.killpg(pid, signal.SIGKILL)",
     "import os\nuid = os.geteuid() if os.name != 'nt' else None",
     "import signal\nif hasattr(signal, 'SIGHUP'):\n    signal.signal(signal.SIGHUP, print)",
     "try:\n    import fcntl\nexcept ImportError:\n    fcntl = None",
     "import os, ctypes\nif os.name == 'nt':\n    ctypes.windll.kernel32.GetOEMCP()",
-    "import os\ndef k(is_windows):\n    if is_windows:\n        return {'creationflags': 512}\n    return {'start_new_session': True}",
+    "import os\ndef k():\n    if os.name == 'nt':\n        return {'creationflags': 512}\n    return {'start_new_session': True}",
     "import os\nflags = os.O_WRONLY | getattr(os, 'O_BINARY', 0)",
     "open('state.json', 'rb')",
     "open('notes.txt', encoding='utf-8')",
@@ -331,6 +332,16 @@ def test_the_reader_sees_the_known_branches_of_tui() -> None:
             (os.path.join("tui", "checks", "procutil.py"), "start_new_session="),
             (os.path.join("tui", "checks", "elevated.py"), "os.geteuid"),
             (os.path.join("tui", "checks", "elevated.py"), "ctypes.windll")} <= seen
+
+
+def test_tui_asks_the_real_platform_never_a_seam() -> None:
+    """No ``is_windows`` parameter or flag: the platform is os.name / sys.platform, so the Windows
+    code runs (and is tested) only on Windows, the POSIX code only on POSIX."""
+    seams = [f"{name}:{node.lineno}" for name, source in tui_sources().items() for node in ast.walk(ast.parse(source))
+             if (isinstance(node, ast.arg) and node.arg.lower() == "is_windows")
+             or (isinstance(node, ast.keyword) and (node.arg or "").lower() == "is_windows")
+             or (isinstance(node, ast.Name) and node.id.lower() == "is_windows")]
+    assert seams == []
 
 
 # --- (b) consoles that are not UTF-8 ----------------------------------------------------------------
@@ -510,37 +521,84 @@ def test_the_state_folder_is_local_appdata(monkeypatch: pytest.MonkeyPatch, tmp_
         assert koppel_home() == tmp_path / "state" / "koppel"
 
 
-def test_folder_rename_waits_out_a_scanner_on_windows_only(tmp_path: Path) -> None:
-    """Recorded Windows behaviour: Defender holds a fresh setup.exe for a moment, the rename of its
-    folder fails with PermissionError (WinError 5) meanwhile."""
+@contextmanager
+def folder_held_open(folder: Path) -> Iterator[Callable[[], None]]:
+    """A handle on ``folder`` without FILE_SHARE_DELETE, as a virus scanner or the indexer holds a
+    fresh folder: Windows refuses to rename it meanwhile (a sharing violation). Yields let_go()."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    kernel32.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, wintypes.LPVOID,
+                                     wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
+    generic_read, share_read_write, open_existing, backup_semantics = 0x80000000, 0x1 | 0x2, 3, 0x02000000
+    handle = kernel32.CreateFileW(str(folder), generic_read, share_read_write, None, open_existing, backup_semantics, None)
+    assert handle not in (None, wintypes.HANDLE(-1).value), ctypes.get_last_error()
+    held = [handle]
+
+    def let_go() -> None:
+        if held:
+            kernel32.CloseHandle(wintypes.HANDLE(held.pop()))
+
+    try:
+        yield let_go
+    finally:
+        let_go()
+
+
+@pytest.mark.skipif(os.name != "nt", reason="Windows sharing rules: a folder held open cannot be renamed")
+def test_folder_rename_waits_out_a_scanner_on_windows(tmp_path: Path) -> None:
+    from tui.checks.gateway_zip import _replace
+
+    source, target = tmp_path / "staging", tmp_path / "opg_Installer"
+    source.mkdir()
+    (source / "setup.exe").write_bytes(b"MZ")
+    refusals = []
+    with folder_held_open(source) as let_go:
+        def scanner_lets_go_after_the_first_refusal(a: str, b: str) -> None:
+            try:
+                os.replace(a, b)  # the real rename, refused by Windows while the handle is open
+            except PermissionError as exc:
+                refusals.append(exc)
+                let_go()
+                raise
+
+        _replace(str(source), str(target), replace=scanner_lets_go_after_the_first_refusal)
+    assert len(refusals) == 1 and target.is_dir() and (target / "setup.exe").read_bytes() == b"MZ"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX: a refused rename is final")
+def test_folder_rename_refused_off_windows_is_final(tmp_path: Path) -> None:
     from tui.checks.gateway_zip import _replace
 
     source, target = tmp_path / "staging", tmp_path / "opg_Installer"
     source.mkdir()
     refusals = []
 
-    def held_twice(a: str, b: str) -> None:
-        if len(refusals) < 2:
-            refusals.append(a)
-            raise PermissionError(13, "Access is denied")
-        os.replace(a, b)
+    def refused(a: str, b: str) -> None:  # as root nothing refuses a rename here: the refusal is given
+        refusals.append(a)
+        raise PermissionError(13, "Permission denied")
 
-    _replace(str(source), str(target), is_windows=True, replace=held_twice)
-    assert target.is_dir() and len(refusals) == 2
-    refusals.clear()
     with pytest.raises(PermissionError):
-        _replace(str(target), str(source), is_windows=False, replace=held_twice)  # elsewhere: final at once
-    assert len(refusals) == 1 and target.is_dir()
+        _replace(str(source), str(target), replace=refused)
+    assert len(refusals) == 1 and source.is_dir()
+    _replace(str(source), str(target))
+    assert target.is_dir() and not source.exists()
 
 
 def test_folder_fsync_is_posix_only(tmp_path: Path) -> None:
     from tui.state.atomic import fsync_dir
 
-    fsync_dir(tmp_path / "missing", is_windows=True)  # Windows never opens a folder
-    if os.name != "nt":
+    if os.name == "nt":
+        with pytest.raises(PermissionError):  # why: Windows cannot open a folder with os.open
+            os.close(os.open(tmp_path, os.O_RDONLY))
+        fsync_dir(tmp_path)  # and NTFS journals the rename itself: nothing to do, no error
+        fsync_dir(tmp_path / "missing")
+    else:
         with pytest.raises(FileNotFoundError):
-            fsync_dir(tmp_path / "missing", is_windows=False)
-        fsync_dir(tmp_path, is_windows=False)
+            fsync_dir(tmp_path / "missing")
+        fsync_dir(tmp_path)
 
 
 def test_hangup_signals_per_platform() -> None:

@@ -286,17 +286,16 @@ def _new_staging(target: Path) -> str:
             continue
 
 
-def _replace(source: str, destination: str, *, is_windows: bool = os.name == "nt",
-             replace: Callable[[str, str], None] = os.replace) -> None:
-    """os.replace; on Windows retried for a moment while a scanner holds a fresh file open
-    (elsewhere a PermissionError is final)."""
+def _replace(source: str, destination: str, *, replace: Callable[[str, str], None] = os.replace) -> None:
+    """os.replace; on Windows retried for a moment while a scanner holds a fresh file or the folder
+    open (a sharing violation: PermissionError); elsewhere a PermissionError is final."""
     deadline = time.monotonic() + REPLACE_RETRY_SECONDS
     while True:
         try:
             replace(source, destination)
             return
         except PermissionError:
-            if not is_windows or time.monotonic() > deadline:
+            if os.name != "nt" or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
 

@@ -4,10 +4,10 @@ The note has the admin run setup.exe "als Administrator" and click through its w
 action starts it from the checklist (so the admin needn't hunt for the folder), streams whatever
 it prints into the log, and records the exit code. The clicking stays with the admin.
 
-Off Windows the action is "na". The Windows path lives in ``run_setup`` with explicit seams
-``is_windows`` and ``is_elevated``: ``run`` passes the real values; the tests pass
-``is_windows=True`` and run a real Python script named setup.exe through the same
-``procutil.stream_process`` — only the platform question is answered by the test.
+Off Windows the action is "na" (decided by the real platform). On Windows ``run_setup`` takes
+``is_elevated`` (``run`` passes the real question), so the Windows leg reaches "not elevated" too:
+under Wine the user is always an administrator. Its tests run under Windows CPython a real
+Setup.EXE (a copy of python.exe) through the same ``procutil.stream_process``.
 """
 
 from __future__ import annotations
@@ -46,15 +46,16 @@ def locate_setup(params: Params) -> Path | None:
 
 
 async def run(params: Params, ctx: CheckContext) -> CheckResult:
-    return await run_setup(params, ctx, is_windows=os.name == "nt", is_elevated=elevated.is_elevated)
-
-
-async def run_setup(params: Params, ctx: CheckContext, *, is_windows: bool, is_elevated: Callable[[], bool]) -> CheckResult:
-    if not is_windows:
+    if os.name != "nt":
         return CheckResult(
             status="na",
             message=t("installer.not_applicable_here_run", ctx.lang),
         )
+    return await run_setup(params, ctx, is_elevated=elevated.is_elevated)
+
+
+async def run_setup(params: Params, ctx: CheckContext, *, is_elevated: Callable[[], bool]) -> CheckResult:
+    """The Windows path: find setup.exe, refuse without elevation, run it and report its exit code."""
     setup = locate_setup(params)
     if setup is None:
         where = params.setup or params.folder or str(default_gateway_folder())

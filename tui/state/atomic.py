@@ -8,13 +8,18 @@ rename is atomic); ``TEMP_NAME`` finds the ones a killed koppel left.
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 REPLACE_ATTEMPTS = 8  # 10 ms doubling: gives a virus scanner or indexer about 1.3 s to let go
 TEMP_NAME = r"\.{target}\.[0-9a-f]{{12}}\.tmp"  # .format(target=re.escape(name)) for a regex
+
+
+def _token() -> str:
+    """12 random hex digits for a temp name (what secrets.token_hex(6) returns, without importing
+    the secrets module and its random/hashlib/base64 on every start of koppel)."""
+    return os.urandom(6).hex()
 
 
 def read_if_exists(path: Path, max_bytes: int | None = None) -> bytes | None:
@@ -32,7 +37,7 @@ def write_temp(beside: Path, data: bytes, mode: int = 0o600) -> Path:
     created with ``mode`` (less the umask)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
     while True:
-        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
+        tmp = beside.with_name(f".{beside.name}.{_token()}.tmp")
         try:
             fd = os.open(tmp, flags, mode)
             break
@@ -63,10 +68,10 @@ def replace_retrying(src: Path, dst: Path, *, replace: Callable[[Path, Path], No
             time.sleep(0.01 * 2**attempt)
 
 
-def fsync_dir(folder: Path, *, is_windows: bool = os.name == "nt") -> None:
-    """Make renames in ``folder`` durable. POSIX only: Windows cannot open a folder with os.open,
-    and NTFS journals the rename itself."""
-    if is_windows:
+def fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable. POSIX only: Windows cannot open a folder with os.open
+    (PermissionError), and NTFS journals the rename itself."""
+    if os.name == "nt":
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -93,7 +98,7 @@ def _hard_linked(current: Path, link: Path) -> bool:
 
 def keep_backup(current: Path, backup: Path) -> None:
     """``backup`` becomes a complete copy of ``current``, replacing the old one in one rename."""
-    link = backup.with_name(f".{backup.name}.{secrets.token_hex(6)}.tmp")
+    link = backup.with_name(f".{backup.name}.{_token()}.tmp")
     if not _hard_linked(current, link):  # a real copy
         link = write_temp(backup, current.read_bytes())
     try:
