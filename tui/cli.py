@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import os
 import stat
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Sequence
+from typing import Any, Sequence
 
 from tui import __version__, console
 from tui.exit_codes import EXIT_PROBLEM, EXIT_USAGE
@@ -24,6 +25,29 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"koppel: {message} (koppel --help)\n")
+
+    # argparse makes a formatter at every add_argument only to try the metavar, and at add_subparsers
+    # to say the commands' prog prefix (the prog alone, without positionals); a formatter asks the
+    # terminal's width first, which imports shutil (with bz2 and lzma). Neither depends on the width:
+    # it is asked only where help or usage is really formatted (issue 11)
+    _trying_metavar = False
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        self._trying_metavar = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._trying_metavar = False
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        if not self._get_positional_actions():
+            kwargs.setdefault("prog", self.prog)
+        return super().add_subparsers(**kwargs)
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._trying_metavar:
+            return self.formatter_class(prog=self.prog, width=80)
+        return super()._get_formatter()
 
 
 def _common_options(default: object) -> argparse.ArgumentParser:
@@ -36,6 +60,20 @@ def _common_options(default: object) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """koppel's parser. argparse asks gettext for its own words ("options", "show this help message")
+    once per parser it makes, and gettext looks for catalogues on disk at every ask: here each word is
+    asked once (the same words; issue 11: a tenth of a fast `koppel status` went there)."""
+    words = vars(argparse).get("_")
+    if words is None:  # an argparse without the module-level gettext
+        return _build_parser()
+    argparse._ = functools.lru_cache(maxsize=None)(words)  # type: ignore[attr-defined]
+    try:
+        return _build_parser()
+    finally:
+        argparse._ = words  # type: ignore[attr-defined]
+
+
+def _build_parser() -> argparse.ArgumentParser:
     # The options go before or after the command (koppel --home D status, koppel status --home D).
     # After it they default to SUPPRESS: a subcommand's default would overwrite the value given before.
     common = _common_options(argparse.SUPPRESS)

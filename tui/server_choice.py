@@ -8,9 +8,9 @@ empty 0/25. The TUI does not come here: it starts on this machine's host name, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.text import t
 
@@ -21,8 +21,7 @@ class NoState(Exception):
     """The admin named a server koppel has no state for; str() lists the known ones."""
 
 
-@dataclass(frozen=True)
-class ServerChoice:
+class ServerChoice(NamedTuple):  # not a dataclass: the headless commands never import dataclasses (issue 11)
     name: str
     why: str  # "given", "this_machine", "only", "last_used" or "new"
     known: tuple[str, ...]

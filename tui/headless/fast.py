@@ -86,8 +86,19 @@ def _read(path: Path, max_bytes: int) -> bytes | None:
 
 
 def _digest(data: bytes) -> str:
-    import hashlib  # here: its OpenSSL import is the dearest of --version's otherwise
-    return hashlib.sha256(f"koppel {__version__}\0".encode() + data).hexdigest()
+    return _sha256()(f"koppel {__version__}\0".encode() + data).hexdigest()
+
+
+def _sha256() -> Any:
+    """SHA-256 from CPython's own module (``_sha2`` since 3.12, ``_sha256`` before): hashlib would
+    first load OpenSSL, a twentieth of a fast status (issue 11); hashlib where neither exists."""
+    import importlib
+
+    try:
+        sha256 = importlib.import_module("_sha2" if sys.version_info >= (3, 12) else "_sha256").sha256
+    except (ImportError, AttributeError):
+        from hashlib import sha256
+    return sha256
 
 
 def _keep(path: Path, data: bytes) -> None:

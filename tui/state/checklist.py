@@ -4,8 +4,7 @@ never changes it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from tui.state.counts import CLOSED, UNSEEN, Tally, tally
 
@@ -18,8 +17,7 @@ class UnknownStep(KeyError):
     """A step key that is not in the checklist."""
 
 
-@dataclass(frozen=True)
-class StepRef:
+class StepRef(NamedTuple):  # not a dataclass: the headless commands never import dataclasses (issue 11)
     """A step as it appears in the checklist: once, or once per administratie when scoped."""
 
     step: Step

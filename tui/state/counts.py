@@ -12,8 +12,7 @@ headless fast path can hand it the state file's raw JSON through ``StepView``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Mapping, NamedTuple, Protocol
 
 from tui.text import status_word, t
 
@@ -26,8 +25,7 @@ class StepLike(Protocol):
     check_since: str | None
 
 
-@dataclass(frozen=True)
-class StepView:
+class StepView(NamedTuple):  # not a dataclass: the headless commands never import dataclasses (issue 11)
     """A step's stored state read from plain JSON (a state file's ``steps`` entry)."""
 
     status: str = "todo"
@@ -50,8 +48,7 @@ def counted_status(entry: StepLike) -> str:
     return entry.status
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     done: int  # closed: done, confirmed by hand or skipped
     total: int
     skipped: int = 0

@@ -16,10 +16,8 @@ Server names policy (one state file per server, ``<name>.json`` in ``state_dir``
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
-import socket
 import unicodedata
 from pathlib import Path
 from typing import Callable
@@ -132,15 +130,27 @@ def safe_server_name(name: str) -> str:
 def default_server() -> str:
     """This machine's host name as a server name (koppel usually runs on the AccountView server)."""
     try:
-        return safe_server_name(_ascii_suggestion(socket.gethostname()))
+        return safe_server_name(_ascii_suggestion(_host_name()))
     except BadServerName:
         return "localhost"
 
 
 def who() -> str:
     """``user@host`` of whoever runs koppel, recorded with every step they change."""
+    import getpass  # here: a status read never needs it (issue 11)
+
     try:  # reads LOGNAME, USER, LNAME, USERNAME (Windows), then the passwd entry (POSIX)
         user = getpass.getuser()
     except (OSError, KeyError, ImportError):  # none set and no passwd entry / no pwd module (Windows)
         user = "unknown"
-    return f"{user}@{socket.gethostname() or 'localhost'}"
+    return f"{user}@{_host_name() or 'localhost'}"
+
+
+def _host_name() -> str:
+    """socket.gethostname() without importing socket where the OS says it as cheaply: on POSIX both
+    are the kernel's node name (uname); Windows asks socket (issue 11: a status in tens of ms)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()

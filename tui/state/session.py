@@ -7,7 +7,6 @@ a password written into an address (``http://user:password@proxy``), which a sto
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from contextlib import suppress
 from pathlib import Path
@@ -51,13 +50,11 @@ class CheckOutcome(Protocol):
 class Session:
     def __init__(self, playbook: Playbook, state: ServerState, store: StateStore | None = None,
                  *, lang: str = "nl", who: str | None = None, log_path: Path | None = None) -> None:
-        from tui.state.paths import who as current_who
-
         self.playbook = playbook
         self.state = state
         self.store = store
         self.lang = lang
-        self.who = who or current_who()
+        self._who = who  # asked of the OS at the first change (a status only reads: issue 11)
         self.log_path = log_path  # the server's full check log; the state keeps only a tail
         self.checklist = Checklist(playbook, state)
         self._secrets = TypedSecrets(state)
@@ -66,6 +63,19 @@ class Session:
         confirmed = confirm_done_checks_without_result(state, playbook)
         if (self.interrupted or confirmed) and not self.read_only:
             self._changed(touch=False)
+
+    @property
+    def who(self) -> str:
+        """``user@host`` recorded with every step this session changes."""
+        if not self._who:
+            from tui.state.paths import who as current_who
+
+            self._who = current_who()
+        return self._who
+
+    @who.setter
+    def who(self, value: str) -> None:
+        self._who = value
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -204,6 +214,8 @@ class Session:
     def validate(self, key: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
         """The playbook's rules, plus: no password in an address of a stored field. A message never
         shows a secret, nor the password of an address (rules quote what was typed)."""
+        import dataclasses  # here, like the rules: a status read from plain JSON never imports it (issue 11)
+
         from tui.playbook.rules import validate_values
 
         step = self.ref(key).step

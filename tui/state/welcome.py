@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.state.schema import now
 from tui.text import t
 
 
-@dataclass(frozen=True)
-class WelcomeBack:
+class WelcomeBack(NamedTuple):  # not a dataclass: the headless commands never import dataclasses (issue 11)
     done: int
     total: int
     last_at: datetime
