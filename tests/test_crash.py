@@ -13,7 +13,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from tests.pty_harness import drain, pty_koppel, until_quiet
-from tests.ui_helpers import go, make_app, messages, screen_lines, settle, wait_until
+from tests.ui_helpers import band, go, make_app, screen_lines, settle, wait_until
 from tui.exit_codes import EXIT_PROBLEM
 from tui.screens.main import MainScreen
 from tui.state.session import open_session
@@ -99,8 +99,8 @@ async def test_a_failed_worker_is_said_without_its_secret(monkeypatch: pytest.Mo
 
         app.run_worker(leaky(), exit_on_error=False)
         await settle(pilot, 5)
-        said = messages(app)
-        assert any("ValueError: login http://u:********@proxy and ******** refused [b]" in m for m in said), said
+        said = " ".join(band(app).split())  # in the band above the step, not in a toast over it
+        assert "Fout in koppel: ValueError: login http://u:********@proxy and ******** refused [b]" in said, said
 
 
 BROKEN_KOPPEL = """

@@ -9,7 +9,7 @@ import pytest
 from textual.command import CommandList
 from textual.widgets import Button, Input
 
-from tests.ui_helpers import footer_keys, go, make_app, messages, settle
+from tests.ui_helpers import footer_keys, go, make_app, messages, said as said_now, settle
 from tui import keys
 from tui.keys import KEYS, Key, Now, row
 from tui.playbook.model import CheckRef, Step, Text
@@ -96,13 +96,13 @@ async def test_a_key_that_does_nothing_here_says_why_in_one_line() -> None:
             assert key not in footer_keys(app)
             await pilot.press(key)
             await settle(pilot)
-            assert messages(app)[-1] == said
+            assert said_now(app) == said and not app._notifications  # on the status line
         await go(pilot, app, "vereisten.editie")  # a form: space does not confirm it
         app.main_screen.tree.focus()
         await settle(pilot)
         await pilot.press("space")
         await settle(pilot)
-        assert messages(app)[-1] == "Een formulier slaat u op met Enter in een veld."
+        assert said_now(app) == "Een formulier slaat u op met Enter in een veld."
 
 
 async def test_read_only_offers_nothing_that_would_be_refused(koppel_home) -> None:
@@ -119,7 +119,7 @@ async def test_read_only_offers_nothing_that_would_be_refused(koppel_home) -> No
         assert not {"space", "r", "s"} & set(shown), shown
         await pilot.press("r")
         await settle(pilot)
-        assert messages(app)[-1] == "Alleen-lezen: hier verandert niets."
+        assert said_now(app) == "Alleen-lezen: hier verandert niets." and not app._notifications
         assert session.status("vooraf.visma_bereikbaar") == "todo"
         # nor its buttons: a run, done or save button would only be refused
         assert not [b for b in app.screen.query(Button) if b.region.area], "a button shows in read-only"

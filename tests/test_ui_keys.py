@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Button, Static
 
 from tests.pdfs import licence_pdf
-from tests.ui_helpers import current_key, footer_keys, go, make_app, messages, said, screen_lines, settle
+from tests.ui_helpers import current_key, footer_keys, go, make_app, said, screen_lines, settle
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.main import MainScreen
 
@@ -72,7 +72,7 @@ async def test_a_blocked_step_offers_no_run_and_says_what_it_waits_for() -> None
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)  # no "done without a passing check?" question
-            assert messages(app)[-1] == "Deze stap wacht op: De stap Licentie"
+            assert said(app) == "Deze stap wacht op: De stap Licentie" and not app._notifications
         assert session.status("wizard.communicatie") == "blocked" and not app.main_screen.runs
 
         # only what applies: a check that can run, a manual step (no r), a form (no space, no r)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets._toast import Toast
 
-from tests.ui_helpers import fill_focused_form, make_app, said, screen_lines, seed_progress, settle
+from tests.ui_helpers import fill_focused_form, go, make_app, said, screen_lines, seed_progress, settle
+from tui.text import t
 
 SIZES = [(80, 24), (60, 20)]
 
@@ -64,3 +65,64 @@ async def test_a_letter_that_is_no_key_here_says_so_in_one_line() -> None:
         await pilot.press("enter", "x")  # typed into a field: a letter, not a key
         await settle(pilot)
         assert said(app) == "" and app.focused.value == "x"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "60x20"])
+async def test_why_a_key_does_nothing_is_said_on_the_status_line_covering_nothing(size: tuple[int, int], lang: str) -> None:
+    """The refusals once were toasts: at 80x24 in English one lay over the step's bottom right until
+    it timed out. Now every line under the header stays as it was."""
+    app = make_app(lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await go(pilot, app, "vooraf.gateway_download")  # a manual step: no check to run, not optional
+        before = screen_lines(app)[1:]
+        for key, why in (("r", "why.no_check"), ("s", "why.not_optional"), ("c", "msg.no_copy")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert said(app) == t(why, lang) and t(why, lang) in screen_lines(app)[0]
+            assert not app.screen.query(Toast) and not app._notifications
+            assert screen_lines(app)[1:] == before  # the step, the tree and the footer: all still there
+
+
+async def test_a_check_with_invalid_fields_says_so_on_the_status_line_beside_the_field_errors() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go(pilot, app, "vooraf.visma_bereikbaar")  # a check with fields: its parameters
+        await pilot.press("enter")
+        await pilot.press(*"ftp://x")
+        await pilot.press("tab")  # out of the field: "r" is a key again
+        app.main_screen.tree.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert said(app) == "Verbeter eerst de velden."
+        assert not app.screen.query(Toast) and not app._notifications
+        assert app.session.status("vooraf.visma_bereikbaar") == "todo"
+
+
+async def test_a_form_saved_with_a_warning_stays_in_view_with_the_warning_beside_its_field() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.session
+        for ref in session.refs():  # everything before the administrator's step is done
+            if ref.key == "wizard.beheerder":
+                break
+            session.state.step(ref.key).status = "done"
+        await settle(pilot)
+        await go(pilot, app, "wizard.beheerder")
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill_focused_form(pilot, {"email": "jan.jansen@gmail.com", "email_stappen_uitgevoerd": "ja"})
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session.status("wizard.beheerder") == "done"
+        assert app.main_screen.key == "wizard.beheerder"  # not on to the next step: the warning is here
+        assert said(app) == "Opgeslagen, met een waarschuwing: zie het veld."
+        assert not app.screen.query(Toast) and not app._notifications
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert "Dit lijkt een persoonlijk e-mailadres" in shown or any(
+            "persoonlijk e-mailadres" in str(w.render()) for w in app.screen.query(".field-message.-warning"))
+        await pilot.press("n")  # on to the next open step when the admin has read it
+        await settle(pilot)
+        assert app.main_screen.key != "wizard.beheerder"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_helpers import go, make_app, said, screen_lines, settle, wait_until
+from tests.ui_helpers import band, go, make_app, said, screen_lines, settle, wait_until
 from tui.state import atomic
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step
@@ -47,8 +47,17 @@ async def settled_when(pilot, condition, timeout: float = 5.0) -> None:
     await settle(pilot)
 
 
-def errors(app) -> list[str]:
-    return [str(n.message) for n in app._notifications if n.severity == "error"]
+def spy(app) -> list[str]:
+    """Every error the band under the header is told, in order: to count how often a failure is said."""
+    told: list[str] = []
+    real = app.main_screen.tell
+
+    def tell(text: str, error: bool = False) -> None:
+        told.append(text) if error else None
+        real(text, error)
+
+    app.main_screen.tell = tell
+    return told
 
 
 def header(app) -> str:
@@ -65,6 +74,7 @@ async def test_a_full_disk_when_a_check_ends_is_said_and_the_step_still_shows_it
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        errors = spy(app)
         await go(pilot, app, STEP)
         await pilot.press("r")
         run = app.main_screen.runs[STEP]
@@ -73,8 +83,9 @@ async def test_a_full_disk_when_a_check_ends_is_said_and_the_step_still_shows_it
         await pilot.press("escape")  # cancelled: recording "interrupted" fails to save
         await settled_when(pilot, lambda: not run.active)
 
-        assert [e for e in errors(app) if e.startswith(SAID)] and len(errors(app)) == 1, errors(app)
-        assert not any("SaveFailed" in e for e in errors(app))  # no dead worker's report
+        assert len(errors) == 1 and SAID in errors[0], errors
+        assert not any("SaveFailed" in e for e in errors)  # no dead worker's report
+        assert "Niet opgeslagen: " + SAID in " ".join(band(app).split())  # above the step, covering none of it
         assert app.session.status(STEP) == "interrupted"
         assert "onderbroken" in str(app.screen.query_one("#step-state").render())  # the view caught up
         assert not app.screen.query("#cancel")  # the run is over on screen too
@@ -83,7 +94,7 @@ async def test_a_full_disk_when_a_check_ends_is_said_and_the_step_still_shows_it
 
         disk.full = False  # room again: written within a second, the mark goes
         await settled_when(pilot, lambda: "NIET OPGESLAGEN" not in header(app))
-        assert on_disk(koppel_home, STEP)["status"] == "interrupted"
+        assert on_disk(koppel_home, STEP)["status"] == "interrupted" and band(app) == ""  # said till saved
         assert said(app).startswith("Weer opgeslagen")  # on the status line
 
 
@@ -93,11 +104,12 @@ async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, ko
         app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Business", "module_autoreport": "ja"})
         app.session.flush()
         await settle(pilot)
+        errors = spy(app)
         await go(pilot, app, MANUAL)
         disk.full = True
         await pilot.press("space")
         await settle(pilot)
-        assert errors(app) and errors(app)[0].startswith(SAID)
+        assert errors and SAID in errors[0]
         assert "NIET OPGESLAGEN" in header(app)
         assert app.session.status(MANUAL) == "done"  # kept in memory, and shown so
         assert on_disk(koppel_home, MANUAL) == {}
@@ -106,7 +118,8 @@ async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, ko
         await pilot.press("r")  # a run that cannot be recorded does not start
         await settle(pilot)
         assert STEP not in app.main_screen.runs and app.session.status(STEP) == "todo"
-        assert len(errors(app)) == 1  # the same failure again: said once
+        assert len(errors) == 1  # the same failure again: said once
+        assert SAID in " ".join(band(app).split())  # and still there, keys pressed since: until saved
 
         disk.full = False
         await settled_when(pilot, lambda: "NIET OPGESLAGEN" not in header(app))
@@ -118,6 +131,7 @@ async def test_a_failed_background_save_of_a_draft_is_said_once(disk: Disk, kopp
     async with app.run_test(size=(100, 30)) as pilot:
         app.session.store.SAVE_DELAY = 0.05  # the saver retries often: each try fails anew
         await settle(pilot)
+        errors = spy(app)
         await go(pilot, app, STEP)
         disk.full = True
         await pilot.press("enter")
@@ -125,7 +139,7 @@ async def test_a_failed_background_save_of_a_draft_is_said_once(disk: Disk, kopp
         await settled_when(pilot, lambda: "NIET OPGESLAGEN" in header(app))
         await asyncio.sleep(0.3)
         await settle(pilot)
-        assert len(errors(app)) == 1 and errors(app)[0].startswith(SAID), errors(app)
+        assert len(errors) == 1 and SAID in errors[0], errors
         assert app.focused is not None and app.focused.id == "field-extra_urls"  # typing goes on undisturbed
 
         disk.full = False
@@ -139,13 +153,14 @@ async def test_quit_on_a_full_disk_stays_once_then_leaves_saying_what_was_lost(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        errors = spy(app)
         disk.full = True
         app.main_screen.goto(STEP)  # the cursor moved: a save is pending
         await settle(pilot)
         await pilot.press("q")
         await settle(pilot)
         assert app.is_running
-        assert errors(app) and "nogmaals" in errors(app)[-1]
+        assert errors and "nogmaals" in errors[-1] and "nogmaals" in band(app)
         await pilot.press("q")
         await settle(pilot)
     assert app.return_code == 1

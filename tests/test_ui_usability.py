@@ -8,7 +8,7 @@ from textual import events
 from textual.command import CommandList, SearchIcon
 from textual.widgets import Button, Input, OptionList, Select
 
-from tests.ui_helpers import footer_keys, go, make_app, messages, screen_lines, settle, wait_until
+from tests.ui_helpers import footer_keys, go, make_app, messages, said, screen_lines, settle, wait_until
 from tui.checks.base import CheckResult
 from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import FieldRow
@@ -221,7 +221,7 @@ async def test_with_every_step_done_next_open_is_hidden_and_says_so() -> None:
         assert "n" not in footer_keys(app)
         await pilot.press("n")
         await settle(pilot)
-        assert messages(app)[-1] == "Alle stappen zijn gereed."
+        assert said(app) == "Alle stappen zijn gereed." and not app._notifications
         assert not any(p.startswith("Volgende open") for p in await palette_prompts(pilot))
 
 

@@ -78,6 +78,18 @@ def screen_lines(app: KoppelApp) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+def band(app: KoppelApp) -> str:
+    """The band under the header as the admin sees it (the lines between the header and the body),
+    with no toast anywhere: what takes more than the status line pushes the step down, covering none of it."""
+    from textual.widgets._toast import Toast
+
+    from tui.widgets.header import NoticeBand
+
+    assert not app.screen.query(Toast) and not app._notifications
+    region = app.screen.query_one(NoticeBand).region
+    return "\n".join(screen_lines(app)[1:1 + region.height]) if region.height else ""
+
+
 def footer_keys(app: KoppelApp) -> dict[str, tuple[str, bool]]:
     """What the footer shows: key as displayed -> (description, greyed out)."""
     from textual.widgets._footer import FooterKey

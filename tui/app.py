@@ -75,7 +75,7 @@ class KoppelApp(App[None]):
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, Key) and not event.is_forwarded and self.main_screen is not None:
-            self.main_screen.said = ""  # until the next key from the terminal (not one bubbling back up)
+            self.main_screen.heard()  # said until the next key from the terminal (not one bubbling back up)
         if not await self.keys.take(event):
             await super().on_event(event)
 
@@ -87,12 +87,9 @@ class KoppelApp(App[None]):
         install(self, "app", self.lang)
         welcome = self.session.welcome_back()
         greeting = welcome.greeting(self.lang, self.clock()) if welcome else ""
-        self.push_screen(MainScreen(self.lang, self.ascii_mode, greeting=greeting))
-        if self.session.interrupted:
-            self.notify(t("msg.interrupted", self.lang, n=len(self.session.interrupted)),
-                        severity="warning", timeout=10)
-        for notice in self.notices:
-            self.notify(notice, severity="warning", timeout=12)
+        interrupted = [t("msg.interrupted", self.lang, n=len(self.session.interrupted))] * bool(self.session.interrupted)
+        self.push_screen(MainScreen(self.lang, self.ascii_mode, greeting=greeting,
+                                    notices=tuple(interrupted + self.notices)))
         self.call_after_refresh(fit, self, self.size.width, self.size.height)
 
     def _say(self, text: str) -> None:
@@ -174,8 +171,11 @@ class KoppelApp(App[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(scrub_text(f"{type(error).__name__}: {error}"), title=t("msg.worker_failed", self.lang),
-                        severity="error", timeout=15, markup=False)
+            text = f"{t('msg.worker_failed', self.lang)}: " + scrub_text(f"{type(error).__name__}: {error}")
+            if self.main_screen is not None:
+                self.main_screen.tell(text, error=True)
+            else:
+                self.notify(text, severity="error", timeout=15, markup=False)
 
     # -- switches (keys and palette); the screens watch lang and ascii_mode themselves ---
     def watch_lang(self, lang: str) -> None:

@@ -82,8 +82,9 @@ class HelpScreen(Screen[None]):
             yield Static(Content("\n".join(f"- {name}" for name in palette_only(lang))), id="help-palette")
             yield Static(t("help.statuses", lang), classes="help-heading")
             yield Static(Content("\n".join(
-                f"{mark(status, self.ascii_mode):<4}{status_word(status, lang)}"
-                for status in STATUSES if status in MARKS)))  # a status gets listed once it has its mark
+                [f"{mark(status, self.ascii_mode):<4}{status_word(status, lang)}"
+                 for status in STATUSES if status in MARKS]  # a status gets listed once it has its mark
+                + [f"{mark('flagged', self.ascii_mode):<4}{t('help.flagged', lang)}"])))
             yield Static(t("help.close", lang), classes="help-foot")
         yield KoppelFooter()
 

@@ -28,7 +28,7 @@ from tui.state.verdicts import SessionFacts, verdicts
 from tui.text import t
 from tui.widgets.checklist import ChecklistTree, NodeInfo
 from tui.widgets.footer import KoppelFooter
-from tui.widgets.header import StatusHeader
+from tui.widgets.header import NoticeBand, StatusHeader
 from tui.widgets.keyed import bindings, install
 from tui.widgets.step_detail import StepDetail, View
 from tui.widgets.step_form import FieldRow, StepForm
@@ -46,10 +46,13 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
     ascii_mode: var[bool] = var(False, init=False)
     unsaved: var[bool] = var(False, init=False)  # a save failed: what is on screen is not on disk
     said: var[str] = var("", init=False)  # the status line (the header): shown until the next key
+    notice, notice_error = var("", init=False), var(False, init=False)  # the band under it (``tell``)
 
-    def __init__(self, lang: str = "nl", ascii_mode: bool = False, greeting: str = "") -> None:
+    def __init__(self, lang: str = "nl", ascii_mode: bool = False, greeting: str = "",
+                 notices: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.greeting = greeting  # "Welkom terug ...": said once the screen is there
+        self.notices = notices  # what the start found (a damaged state file, interrupted checks)
         install(self, "main", lang)
         self.set_reactive(MainScreen.lang, lang)
         self.set_reactive(MainScreen.ascii_mode, ascii_mode)
@@ -76,6 +79,7 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header").data_bind(MainScreen.lang, MainScreen.ascii_mode, MainScreen.unsaved,
                                                   message=MainScreen.said)
+        yield NoticeBand(id="notice").data_bind(text=MainScreen.notice, error=MainScreen.notice_error)
         with Horizontal(id="body"):
             yield ChecklistTree(self.session.playbook, lang=self.lang, ascii_mode=self.ascii_mode, id="tree")
             detail = StepDetail(self.session.playbook, SessionFacts(self.session), lang=self.lang,
@@ -98,6 +102,7 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
         self.show_verdicts()
         self.update_header()
         self.say(self.greeting)
+        self.tell("\n".join(self.notices))
         start, field_id = self.session.state.cursor, self.session.state.focus
         if start and self.session.has(start):
             self._resume_focus = (start, field_id) if field_id else None  # given back once its form is there
@@ -143,12 +148,12 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
         header = self.query_one(StatusHeader)
         header.server = self.session.state.server
         header.playbook = self.session.playbook.source or self.session.playbook.id
-        header.done, header.total = self.session.progress()
+        header.count = self.session.count()
         header.read_only = self.session.read_only
 
     def say(self, text: str) -> None:
-        """A message on the status line, where it hides nothing; the next key takes it away
-        (KoppelApp.on_event). Warnings and errors stay notifications: they must be seen."""
+        """A message on the status line, where it hides nothing (why a key does nothing, a refusal,
+        "Opgeslagen"); the next key takes it away (KoppelApp.on_event, ``heard``)."""
         self.said = text
 
     def refresh_all(self) -> None:
@@ -269,7 +274,7 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
         form.show_findings(findings)
         if any(f.level == "error" for f in findings):
             self.session.save_draft(key, form.values())
-            self.notify(t("msg.fields_first", self.lang), severity="error")
+            self.say(t("msg.fields_first", self.lang))  # beside the fields: what is wrong with each
             form.focus_first(only_invalid=True)
             return False
         return True

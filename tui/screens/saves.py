@@ -18,6 +18,21 @@ class SaveWatch:
     session: Any
     _unsaved: str | None
     unsaved: bool  # the screen's reactive: the header binds to it
+    said: str  # the status line (the header's message)
+    notice: str  # the band under the header (tui.widgets.header.NoticeBand)
+    notice_error: bool
+
+    def tell(self, text: str, error: bool = False) -> None:
+        """What takes more than a line, in the band under the header: it pushes the step down
+        instead of covering it, and goes with the next key as the status line does."""
+        self.notice, self.notice_error = text, error
+
+    def heard(self) -> None:
+        """A key from the terminal: what was said has been seen (KoppelApp.on_event). Why a save
+        fails stays in the band until a save succeeds."""
+        self.said = ""
+        if not self.unsaved:
+            self.notice = ""
 
     def _guard(self, action: Any, *args: Any) -> bool:
         try:
@@ -34,14 +49,13 @@ class SaveWatch:
             self.save_failed(error)
             self.step_changed()
         else:
-            self.notify(str(error), severity="warning")
+            self.say(str(error))  # the status line: a toast would cover the step it is about
 
     def save_failed(self, error: SessionError, then: str = "") -> None:
-        """Said once per distinct failure (and whenever there is ``then`` to add); the header says
-        "not saved" until a save succeeds."""
+        """Said once per distinct failure (and whenever there is ``then`` to add), in the band under
+        the header, which stays (and the header says "not saved") until a save succeeds."""
         if str(error) != self._unsaved or then:
-            self.notify(f"{error}\n{then}".strip(), title=t("msg.not_saved", self.lang), severity="error",
-                        timeout=30 if then else 20)
+            self.tell(f"{t('msg.not_saved', self.lang)}: {error}\n{then}".strip(), error=True)
         self._unsaved = str(error)
         self.unsaved = True
 
@@ -58,4 +72,5 @@ class SaveWatch:
         if self._unsaved is not None:
             self._unsaved = None
             self.unsaved = False
+            self.tell("")
             self.say(t("msg.saved_again", self.lang))

@@ -71,7 +71,7 @@ class StepActions:
             return
         key = self.key
         names = ", ".join(b.title(self.lang) for b in self.session.blockers(key)) if key else ""
-        self.notify(t(verdict.reason, self.lang, names=names), severity="warning", timeout=4)
+        self.say(t(verdict.reason, self.lang, names=names))
 
     def _check_runs(self, key: str | None) -> bool:
         return self.runs.active(key)
@@ -113,10 +113,10 @@ class StepActions:
         if self._guard(self.session.reopen, key):
             self.step_changed()
 
-    def _completed(self, key: str) -> None:
-        """A step is done: on to the next open one, back in the list."""
+    def _completed(self, key: str, stay: bool = False) -> None:
+        """A step is done: on to the next open one (unless it should ``stay`` in view), back in the list."""
         self.step_changed()
-        nxt = self.session.next_open(key)
+        nxt = None if stay else self.session.next_open(key)
         if nxt is not None and nxt != key:
             self.goto(nxt)
         if not self.has_class("-tree-hidden"):
@@ -145,7 +145,7 @@ class StepActions:
             return
         text = self._copy_text(key) or step.menu_path or ""
         if not text:
-            self.notify(t("msg.no_copy", self.lang), severity="warning")
+            self.say(t("msg.no_copy", self.lang))
             return
         self.app.copy_to_clipboard(text)
         preview = text if len(text) <= 60 else text[:57] + "..."

@@ -46,10 +46,8 @@ class FormHandlers:
         if errors:
             event.form.focus_first(only_invalid=True)
             return
-        for warning in findings:
-            self.notify(warning.message, severity="warning", timeout=6)
-        self._completed(key)
-        self.say(t("msg.saved", self.lang))
+        self._completed(key, stay=bool(findings))  # a warning stays in view, beside its field
+        self.say(t("msg.saved_warned" if findings else "msg.saved", self.lang))
 
     def on_step_detail_confirm_pressed(self, event: StepDetail.ConfirmPressed) -> None:
         self.perform("step.reopen" if self.session.status(self._at()) in DONE else "step.confirm", event.note)

@@ -47,6 +47,7 @@ TEXT: dict[str, str] = {
     "detail.choose": "Choose...",
     # messages
     "msg.saved": "Saved",
+    "msg.saved_warned": "Saved, with a warning: see the field.",
     "msg.not_saved": "Not saved",
     "msg.welcome": "Welcome back: last worked {ago}",
     "msg.welcome_by": "Welcome back: last worked {ago} by {by}",
@@ -117,6 +118,7 @@ TEXT: dict[str, str] = {
     "help.other": "Tab and Shift+Tab move between fields and buttons.",
     "help.palette": "Commands (ctrl+p), also those without a key of their own",
     "help.statuses": "Status marks",
+    "help.flagged": "(after the mark) closed, but a check since did not pass",
     "small.title": "Terminal too small",
     "small.body": "{cw}x{ch}, needed {w}x{h}.\nCtrl+Q quits (everything is saved).\nOr make the window larger.",
     "header.progress": "done",

@@ -47,6 +47,7 @@ TEXT: dict[str, str] = {
     "detail.choose": "Kies...",
     # messages
     "msg.saved": "Opgeslagen",
+    "msg.saved_warned": "Opgeslagen, met een waarschuwing: zie het veld.",
     "msg.not_saved": "Niet opgeslagen",
     "msg.welcome": "Welkom terug: laatst gewerkt {ago}",
     "msg.welcome_by": "Welkom terug: laatst gewerkt {ago} door {by}",
@@ -118,6 +119,7 @@ TEXT: dict[str, str] = {
     "help.other": "Tab en Shift+Tab gaan langs de velden en knoppen.",
     "help.palette": "Opdrachten (ctrl+p), ook zonder eigen toets",
     "help.statuses": "Statustekens",
+    "help.flagged": "(na het teken) gesloten, maar een controle sindsdien slaagde niet",
     "small.title": "Terminal te klein",
     "small.body": "{cw}x{ch}, nodig {w}x{h}.\nCtrl+Q stopt (alles is opgeslagen).\nOf maak het venster groter.",
     "header.progress": "gereed",

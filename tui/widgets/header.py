@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.widget import Widget
+from textual.widgets import Static
 from textual.reactive import reactive
 
-from tui.text import t
+from tui.marks import mark
+from tui.state.counts import Tally
+from tui.text import status_word, t
 
 
 def bar(done: int, total: int, width: int, ascii_mode: bool) -> Content:
@@ -19,6 +22,16 @@ def bar(done: int, total: int, width: int, ascii_mode: bool) -> Content:
     if ascii_mode:
         return Content(f"[{'#' * filled}{'.' * (width - filled)}]")
     return Content.assemble(("━" * filled, "$success"), ("━" * (width - filled), "$foreground 20%"))
+
+
+def ratios(count: Tally, lang: str, ascii_mode: bool) -> list[str]:
+    """The count as the header can say it, longest first: as `koppel status` says it ("7/25 gereed
+    (1 overgeslagen, 1 met de hand bevestigd)"), with the tree's marks for its parts ("7/25 gereed
+    (1↷ 1☑)"), then without the parts. Each says the same count; the header shows the longest that fits."""
+    plain = f"{count.ratio} {status_word('done', lang)}"
+    parts = [f"{n}{mark(status, ascii_mode)}" for n, status in
+             ((count.skipped, "skipped"), (count.confirmed, "confirmed"), (count.flagged, "flagged")) if n]
+    return ([count.text(lang), f"{plain} ({' '.join(parts)})"] if parts else []) + [plain, count.ratio]
 
 
 class StatusHeader(Widget):
@@ -30,8 +43,7 @@ class StatusHeader(Widget):
 
     server: reactive[str] = reactive("")
     playbook: reactive[str] = reactive("")
-    done: reactive[int] = reactive(0)
-    total: reactive[int] = reactive(0)
+    count: reactive[Tally] = reactive(Tally(0, 0))
     lang: reactive[str] = reactive("nl")
     ascii_mode: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
@@ -45,28 +57,66 @@ class StatusHeader(Widget):
         self.set_class(unsaved, "-unsaved")
 
     def render(self) -> Content:
-        width = self.size.width
+        width, lang = self.size.width, self.lang
         sep = " | " if self.ascii_mode else " │ "
-        ratio = f"{self.done}/{self.total} {t('header.progress', self.lang)}"
-        # with a message: the marks that must stay (read-only, not saved), the message, the ratio
-        who = [("koppel", "bold"), (sep, "dim"), (self.server, "bold"), (sep, "dim")]
-        # a message keeps the server beside it where both fit, else it takes the server's place
-        fits = len(f"koppel{sep}{self.server}{sep}{self.message}{ratio}") + 4 <= width
-        left: list[tuple[str, str] | Content] = list(who) if not self.message or fits else []
+        said = ratios(self.count, lang, self.ascii_mode)
+        who = [("koppel", "bold"), (sep, "dim"), (self.server, "bold")]
+        marks: list[tuple[str, str]] = []  # what must stay: read-only, not saved
         if self.read_only:
-            left += [(t("detail.read_only", self.lang), "bold"), (sep, "dim")]
+            marks += [(sep, "dim"), (t("detail.read_only", lang), "bold")]
         if self.unsaved:
-            left += [(t("header.unsaved", self.lang), "bold reverse"), (sep, "dim")]
+            marks += [(sep, "dim"), (t("header.unsaved", lang), "bold reverse")]
+
+        def room(left: list[tuple[str, str]], right: str) -> int:
+            return width - 3 - Content.assemble(*left).cell_length - len(right)  # " left  right "
+
         if self.message:
-            room = width - len(ratio) - 4 - Content.assemble(*left).cell_length
-            left.append(Content.styled(self.message, "bold $text-accent").truncate(max(room, 1), ellipsis=True))
-        elif width >= 70:
-            left.append((self.playbook, ""))
+            message = (self.message, "bold $text-accent")
+            # the whole message with the longest count beside it (at least "7/25"); it takes the
+            # server's place if it must, and is cut only when it is longer than the line
+            lead = marks[1:] + [(sep, "dim")] * bool(marks)  # the marks without the server before them
+            tries = [(left, ratio) for left in (who + marks + [(sep, "dim"), message], lead + [message])
+                     for ratio in said]
+            left, ratio = next(((lf, r) for lf, r in tries if room(lf, r) >= 1), (None, said[-2]))
+            if left is None:  # too long for the line: cut, the count kept
+                left = lead
+                cut = Content.styled(self.message, "bold $text-accent").truncate(max(room(left, ratio), 1), ellipsis=True)
+                left_content = Content.assemble(*left, cut)
+            else:
+                left_content = Content.assemble(*left)
+            right = Content(ratio)
         else:
-            left.pop()  # the separator after the last part
-        left_content = Content.assemble(*left)
-        bar_width = 0 if self.message else max(0, min(20, width - left_content.cell_length - len(ratio) - 6))
-        right = Content.assemble(
-            bar(self.done, self.total, bar_width, self.ascii_mode) if bar_width >= 5 else "", " ", ratio)
+            left = who + marks
+            ratio = next((r for r in said if room(left, r) >= 1), said[-1])
+            if width >= 70 and room(left + [(sep, "dim"), (self.playbook, "")], ratio) >= 1:
+                left += [(sep, "dim"), (self.playbook, "")]
+            left_content = Content.assemble(*left)
+            bar_width = max(0, min(20, room(left, ratio) - 3))
+            right = Content.assemble(
+                bar(self.count.done, self.count.total, bar_width, self.ascii_mode) if bar_width >= 5 else "", " ", ratio)
         gap = max(1, width - left_content.cell_length - right.cell_length - 2)
         return Content.assemble(" ", left_content, " " * gap, right, " ").truncate(width)
+
+
+class NoticeBand(Static):
+    """What must be read and takes more than the status line: a damaged state file, checks cut off
+    by the last stop, a save or a background task that failed. It sits between the header and the
+    body and pushes the body down while it shows (a toast would lie over the step's bottom right,
+    over the draft or the field it is about); the screen clears it at the next key."""
+
+    DEFAULT_CSS = """
+    NoticeBand { display: none; height: auto; max-height: 6; padding: 0 1;
+                 background: $warning 25%; color: $foreground; }
+    NoticeBand.-error { background: $error 35%; }
+    NoticeBand.-shown { display: block; }
+    """
+
+    text: reactive[str] = reactive("")
+    error: reactive[bool] = reactive(False)
+
+    def watch_text(self, text: str) -> None:
+        self.update(Content(text))
+        self.set_class(bool(text), "-shown")
+
+    def watch_error(self, error: bool) -> None:
+        self.set_class(error, "-error")
