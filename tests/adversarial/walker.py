@@ -523,6 +523,8 @@ class Walk:
             self.problems.append(f"koppel exited (return code {app.return_code}) without a quit key")
         self._check_statuses(f"step {self.stats.steps}")
         said = [f"{n.title} {n.message}" for n in app._notifications]
+        main = app.main_screen  # the status line and the band under the header say most things now
+        said += [main.said, main.notice] if main is not None else []
         self._no_sentinel("a notification", "\n".join(said))
         self._no_sentinel("the clipboard", app.clipboard)
 
