@@ -14,7 +14,7 @@ from tui.cli import main
 from tui.headless import explain
 from tui.playbook.loader import builtin_playbook_path
 from tui.state.store import StateInUse
-from tui.text import status_word, t
+from tui.text import in_lang, status_word, t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +65,7 @@ def test_state_in_use_and_an_internal_error(lang: str) -> None:
     code, said = explain(StateInUse("av-srv01", "beheerder@AV-SRV01", 4242, since), lang)
     assert code == 3 and said == t("error.in_use", lang, server="av-srv01", holder="beheerder@AV-SRV01, pid 4242",
                                    since=f"{since.astimezone():%Y-%m-%d %H:%M}")
+    assert in_lang(StateInUse("av-srv01", "beheerder@AV-SRV01", 4242, since), lang) == said  # as `check` says it
     assert explain(StateInUse("av-srv01", None, None, since), lang)[1].startswith(
         t("error.in_use", lang, server="av-srv01", holder=t("error.in_use_unknown", lang), since="")[:30])
     assert explain(RuntimeError("boom"), lang) == (1, t("error.internal", lang, kind="RuntimeError", error="boom"))
@@ -102,3 +103,62 @@ def test_a_server_name_that_cannot_be_a_file_name(capsys, lang: str) -> None:
             "en": "server name 'Café 1' contains the non-ASCII character 'é'; use letters, digits, '.', '-' and '_' only, "
                   "e.g. 'cafe-1'"}
     assert (code, err) == (2, f"koppel: {said[lang]}\n")
+
+
+def test_a_state_that_cannot_be_used_is_said_in_the_admins_language(capsys, lang: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("KOPPEL_HOME", str(a_file))
+    code, _, err = koppel(capsys, "answers", "export", "--server", "srv")
+    assert code == 2 and err.endswith(f"{t('os.file_not_folder', lang, path=a_file)}\n"), err
+    code, _, err = koppel(capsys, "--server", "srv")  # the app's road: open_session, before any screen
+    said = t("state.folder_unusable", lang, root=a_file, name="srv", reason=t("os.file_not_folder", lang, path=a_file))
+    assert code == 2 and err == f"koppel: {t('state.only_look', lang, error=said)}\n"
+
+
+def test_a_playbook_file_that_cannot_be_read_is_said_in_the_admins_language(capsys, lang: str, tmp_path: Path) -> None:
+    missing = tmp_path / "weg.toml"
+    code, _, err = koppel(capsys, "playbook", "validate", str(missing))
+    assert code == 2 and err == f"koppel: weg.toml: {t('playbook.unreadable', lang, why='No such file or directory')}\n"
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes(b'id = "caf\xe9"\n')
+    code, _, err = koppel(capsys, "playbook", "validate", str(latin1))
+    assert code == 2 and err == f"koppel: latin1.toml: {t('playbook.not_utf8', lang, byte=9)}\n"
+    broken = tmp_path / "kapot.toml"
+    broken.write_text('id = "x"\ntitle = \n', encoding="utf-8")
+    code, _, err = koppel(capsys, "playbook", "validate", str(broken))
+    assert code == 2 and err.startswith(f"koppel: kapot.toml: {t('playbook.toml_at', lang, line=2, column=9, why='')}")
+
+
+def test_a_damaged_state_is_said_with_its_reason_in_the_admins_language(capsys, lang: str, koppel_home: Path) -> None:
+    from tui.state.session import open_session
+
+    open_session(server="srv").close()
+    (koppel_home / "state" / "srv.json").write_bytes(b"  ")
+    code, out, _ = koppel(capsys, "servers")
+    assert code == 0 and f"({t('unusable.empty', lang)})" in out  # the problem column
+    code, _, err = koppel(capsys, "status", "--server", "srv")
+    assert code == 0 and t("store.damaged", lang, name="srv.json", why=t("unusable.empty", lang)) in err
+
+
+@pytest.mark.parametrize("saved", ["nl", "en"])
+def test_store_notices_speak_a_language_saved_only_in_the_state(capsys, saved: str, koppel_home: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language the admin chose in the app (kept in the state), with nothing else to go by: the
+    notice of a damaged file restored from its copy is said in it, as the rest of the command is."""
+    from tui.state.session import open_session
+
+    for name in ("KOPPEL_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C")  # no language chosen: Dutch, unless the state says otherwise
+    session = open_session(server="srv")
+    session.set_lang(saved)
+    session.set_cursor("vereisten.editie")
+    session.close()
+    session = open_session(server="srv")  # a second save: the first one becomes the .bak
+    session.set_cursor("vooraf.licentie")
+    session.close()
+    (koppel_home / "state" / "srv.json").write_bytes(b"  ")
+    code, _, err = koppel(capsys, "status", "--server", "srv")
+    assert code == 0 and t("store.damaged", saved, name="srv.json", why=t("unusable.empty", saved)) in err, err

@@ -110,13 +110,13 @@ def test_read_only_state_is_one_clear_line_and_stays_untouched(
     target = state.parent if what == "folder" else state
     target.chmod(0o555 if what == "folder" else 0o444)
     writable_again.append(target)
-    expected = "Permission denied" if what == "folder" else f"{state} is read-only"
+    expected = "Permission denied" if what == "folder" else f"{state} is alleen-lezen"  # the admin's language (nl)
 
     imported = run(["answers", "import", str(answers_file), "--server", "srv"], subprocess_env, prefix=bind)
     assert imported.returncode == 2 and expected in one_line(imported)
-    assert "cannot" in one_line(imported)
+    assert "kan " in one_line(imported)  # "kan niet worden gewijzigd", "kan de map ... niet gebruiken"
     tui = run(["--server", "srv"], subprocess_env, prefix=bind)  # the app's road: open_session, before any screen
-    assert tui.returncode == 2 and expected in one_line(tui) and one_line(tui).endswith("to only look: koppel --read-only")
+    assert tui.returncode == 2 and expected in one_line(tui) and one_line(tui).endswith("alleen kijken: koppel --read-only")
     looking = run(["status", "--server", "srv", "--json"], subprocess_env, prefix=bind)
     assert looking.returncode == 0 and json.loads(looking.stdout)["server"] == "srv"
     assert state.read_bytes() == before
@@ -150,7 +150,7 @@ def test_koppel_home_on_a_file_is_named_plainly(
     homes = [a_file, a_file / "below"] if command == ["status"] else [a_file]  # a path through a file, too
     for home in homes:
         done = run(filled(command, answers_file, tmp_path / "missing"), subprocess_env, home=home)
-        assert done.returncode == 2 and f"{a_file} is a file, not a folder" in one_line(done)
+        assert done.returncode == 2 and f"{a_file} is een bestand, geen map" in one_line(done)  # nl: the locale's
     assert a_file.read_text(encoding="utf-8") == "x"
 
 

@@ -184,6 +184,7 @@ def has_terminal() -> bool:
 def launch(args: argparse.Namespace) -> int:
     from tui.state.language import default_lang
     from tui.state.session import StateUnavailable, open_session
+    from tui.text import Phrase, in_lang
 
     terminal = has_terminal()
     try:  # bad input (server name, folder, playbook) is said first, terminal or not
@@ -192,7 +193,7 @@ def launch(args: argparse.Namespace) -> int:
     except StateUnavailable as error:
         if args.read_only:
             raise
-        raise StateUnavailable(f"{error}; to only look: koppel --read-only") from None
+        raise StateUnavailable(Phrase("state.only_look", error=error)) from None
     if not terminal:  # said before Textual starts; the lock is let go at once
         session.close()
         from tui.text import t
@@ -202,7 +203,7 @@ def launch(args: argparse.Namespace) -> int:
     from tui.app import KoppelApp
     from tui.checks.engine import LogFile
 
-    notices = list(session.store.notices) if session.store else []
+    notices = [str(in_lang(p, session.lang)) for p in session.store.phrases] if session.store else []  # the state's language too
     app = KoppelApp(session=session, ascii_mode=console.plain_console(args.ascii), lang=session.lang, notices=notices,
                     log_file=LogFile(session.log_path) if session.log_path else None)
     _flush_on_hangup(app)

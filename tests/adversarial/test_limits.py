@@ -48,7 +48,7 @@ def test_answers_file_nested_deep_is_a_located_message(shape: str, tmp_path: Pat
 def test_playbook_nested_deep_is_a_located_message(shape: str, tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     path = tmp_path / "deep.toml"
     path.write_text('id = "x"\ntitle = "X"\n' + DEEP[shape].replace("[steps.\"wizard.beheerder\"]\n", ""), encoding="utf-8")
-    done = run(["playbook", "validate", str(path)], subprocess_env)
+    done = run(["playbook", "validate", "--lang", "en", str(path)], subprocess_env)
     assert "deep.toml: line 3" in refused(done)
 
 
@@ -91,7 +91,7 @@ def test_playbook_beyond_the_file_limit_is_refused(tmp_path: Path, subprocess_en
     big = tmp_path / "big.toml"
     with open(big, "wb") as handle:
         handle.truncate(5 * 1024 * 1024)  # sparse: 5 MiB of NUL bytes
-    assert "larger than" in refused(run(["playbook", "validate", str(big)], subprocess_env))
+    assert "larger than" in refused(run(["playbook", "validate", "--lang", "en", str(big)], subprocess_env))
 
 
 def test_a_field_value_beyond_the_field_limit_is_refused_on_import(tmp_path: Path, subprocess_env: dict[str, str]) -> None:

@@ -11,11 +11,11 @@ import argparse
 import os
 import sys
 
-from tui.console import ask_for_ascii, local_time
+from tui.console import ask_for_ascii
 from tui.exit_codes import EXIT_IN_USE, EXIT_PROBLEM, EXIT_USAGE
 from tui.headless import fast
 from tui.headless.common import UsageError
-from tui.text import t
+from tui.text import in_lang, t
 
 
 def explain(error: BaseException, lang: str = "nl") -> tuple[int, str]:
@@ -31,16 +31,15 @@ def explain(error: BaseException, lang: str = "nl") -> tuple[int, str]:
     if isinstance(error, NoState):
         return EXIT_PROBLEM, str(error)
     if isinstance(error, StateInUse):
-        holder = t("error.in_use_unknown", lang) if error.owner is None or error.pid is None else f"{error.owner}, pid {error.pid}"
-        return EXIT_IN_USE, t("error.in_use", lang, server=error.server, holder=holder, since=local_time(error.since))
+        return EXIT_IN_USE, error.said(lang)
     if isinstance(error, BadServerName):
         return EXIT_USAGE, error.said(lang)
     if isinstance(error, (PlaybookError, SessionError, UsageError)):
-        return EXIT_USAGE, str(error)
+        return EXIT_USAGE, str(in_lang(error, lang))
     if isinstance(error, FileNotFoundError):
         return EXIT_USAGE, t("error.file_not_found", lang, path=error.filename)
     if isinstance(error, OSError):
-        return EXIT_USAGE, describe_os_error(error)
+        return EXIT_USAGE, describe_os_error(error, lang=lang)
     from tui.secrets import scrub_text
 
     return EXIT_PROBLEM, scrub_text(t("error.internal", lang, kind=type(error).__name__, error=error))

@@ -12,7 +12,7 @@ from typing import Any, Callable, Coroutine, TypeVar
 from tui.console import ProgressLine, is_terminal, mark, print_json
 from tui.exit_codes import EXIT_OK, EXIT_PROBLEM
 from tui.headless.common import UsageError, open_for
-from tui.text import t
+from tui.text import in_lang, t
 
 T = TypeVar("T")
 
@@ -152,7 +152,7 @@ def check(args: argparse.Namespace) -> int:
         session = open_for(args, must_exist=False)  # the doctor also runs on a server not started yet
     except (StateInUse, StateUnavailable) as busy:  # the app has it open, or it is read-only: check anyway
         session = open_for(args, read_only=True)  # when even looking is impossible, that is the one message
-        print(f"koppel: {t('check.not_recorded', session.lang, why=busy)}", file=sys.stderr)
+        print(f"koppel: {t('check.not_recorded', session.lang, why=in_lang(busy, session.lang))}", file=sys.stderr)
     try:
         refs = [r for r in session.refs() if r.step.check and load(r.step.check.name).KIND == "check"]
         if args.only:

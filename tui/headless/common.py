@@ -47,8 +47,8 @@ def open_for(args: argparse.Namespace, *, read_only: bool = False, must_exist: b
 
     session = open_session(args.home, server_for(args, must_exist=must_exist), read_only=read_only,
                            lang=args.lang, playbook_path=args.playbook)
-    for notice in session.store.notices if session.store else ():
-        print(f"koppel: {notice}", file=sys.stderr)  # e.g. a damaged file moved aside: the admin must know
+    for notice in session.store.phrases if session.store else ():  # in the session's language: the state's too
+        print(f"koppel: {notice.said(session.lang)}", file=sys.stderr)  # e.g. a damaged file moved aside: the admin must know
     return session
 
 
@@ -56,11 +56,11 @@ def read_text_file(path: Path, max_bytes: int, lang: str) -> str:
     """A text file the admin made: UTF-8, with or without the BOM Notepad may write; refused beyond
     ``max_bytes`` (never more than that is read: /dev/zero is refused, not swallowed)."""
     from tui.playbook.loader import read_limited
-    from tui.text import t
+    from tui.text import in_lang, t
 
     try:
         return read_limited(path, max_bytes).decode("utf-8-sig")
     except ValueError as error:  # UnicodeDecodeError is one too, so it is told apart
         if not isinstance(error, UnicodeDecodeError):
-            raise UsageError(f"{path}: {error}") from None
+            raise UsageError(f"{path}: {in_lang(error, lang)}") from None
         raise UsageError(t("error.not_utf8", lang, path=path)) from None

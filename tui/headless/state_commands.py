@@ -57,7 +57,7 @@ def servers(args: argparse.Namespace) -> int:
 
     lang = default_lang(args.lang)
     playbook = load_playbook(Path(args.playbook)) if args.playbook else load_builtin()
-    rows = list_servers(koppel_home(args.home), count=lambda state: Session(playbook, state, None, lang=lang).count())
+    rows = list_servers(koppel_home(args.home), count=lambda state: Session(playbook, state, None, lang=lang).count(), lang=lang)
     if args.json:
         print_json([{**{k: v for k, v in row.items() if k != "count"},
                      **(row["count"].as_json() if row["count"] else {})} for row in rows])

@@ -23,6 +23,7 @@ from tui.playbook.cross_checks import cross_check
 from tui.playbook.model import Playbook
 from tui.playbooks import builtin_playbook_path
 from tui.safe_text import describe, first_unsafe, safe
+from tui.text import Phrase, in_lang
 
 
 
@@ -33,7 +34,12 @@ class PlaybookError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return "\n".join(f"{self.path.name}: {problem}" for problem in self.problems)
+        return self.said("en")
+
+    def said(self, lang: str) -> str:
+        """The problems in ``lang`` where they are koppel's words (the file cannot be read, is no
+        UTF-8, too large, no TOML); a schema problem names keys, in the playbook's own terms."""
+        return "\n".join(f"{self.path.name}: {in_lang(problem, lang)}" for problem in self.problems)
 
 
 # --- TOML and pydantic errors --------------------------------------------------------------
@@ -62,8 +68,7 @@ def _end_of_content(document: str) -> tuple[int, int]:
 
 def _toml_problem(error: tomllib.TOMLDecodeError, document: str) -> str:
     line, column, message = toml_error_parts(error, document)
-    where = f"line {line}, column {column}: " if line else ""
-    return f"{where}TOML syntax error: {message}"
+    return Phrase("playbook.toml_at", line=line, column=column, why=message) if line else Phrase("playbook.toml", why=message)
 
 
 _PYDANTIC_TAG = re.compile(r"[\w-]+\[.*\]")  # "function-before[...]": not part of the TOML path
@@ -203,7 +208,7 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
     with open(path, "rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValueError(f"larger than {max_bytes // 1024:,} KiB, the limit for this kind of file")
+        raise ValueError(Phrase("file.too_large", kib=f"{max_bytes // 1024:,}"))
     return data
 
 
@@ -213,11 +218,11 @@ def load_playbook(path: Path) -> Playbook:
         # utf-8-sig: Notepad saves UTF-8 with a byte order mark
         document = read_limited(path, PLAYBOOK_FILE_MAX_BYTES).decode("utf-8-sig")
     except OSError as error:
-        raise PlaybookError(path, [f"cannot read the file: {error.strerror or error}"]) from None
+        raise PlaybookError(path, [Phrase("playbook.unreadable", why=error.strerror or error)]) from None
     except UnicodeDecodeError as error:
-        raise PlaybookError(path, [f"not UTF-8 text (byte {error.start})"]) from None
+        raise PlaybookError(path, [Phrase("playbook.not_utf8", byte=error.start)]) from None
     except ValueError as error:
-        raise PlaybookError(path, [str(error)]) from None
+        raise PlaybookError(path, [error.args[0] if error.args else str(error)]) from None
     try:
         data = parse_toml(document)
     except tomllib.TOMLDecodeError as error:

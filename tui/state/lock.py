@@ -34,6 +34,13 @@ class StateInUse(Exception):
             holder = f"{owner}, pid {pid}"
         super().__init__(f"state of server {server} is in use by {holder}, since {shown}")
 
+    def said(self, lang: str) -> str:
+        """The same in the admin's language (tui.text.in_lang, as ``koppel check`` says it)."""
+        from tui.text import t
+
+        holder = t("error.in_use_unknown", lang) if self.owner is None or self.pid is None else f"{self.owner}, pid {self.pid}"
+        return t("error.in_use", lang, server=self.server, holder=holder, since=f"{self.since.astimezone():%Y-%m-%d %H:%M}")
+
 
 def _read_owner(info_path: Path) -> tuple[str, int, datetime] | None:
     try:

@@ -16,10 +16,12 @@ from pydantic import ValidationError
 
 from tui.limits import NESTING_MAX, STATE_FILE_MAX_BYTES, nesting_depth
 from tui.state.model import SCHEMA_VERSION, ServerState
+from tui.text import Phrase
 
 
 class Unusable(Exception):
-    """A state file that cannot be loaded; str() says why, in a few words."""
+    """A state file that cannot be loaded; its Phrase says why in a few words (str(): English,
+    tui.text.in_lang: the admin's language)."""
 
 
 def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
@@ -82,21 +84,21 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 
 def _parse(raw: bytes) -> Any:
     if len(raw) > STATE_FILE_MAX_BYTES:
-        raise Unusable(f"it is larger than {STATE_FILE_MAX_BYTES // (1024 * 1024)} MiB")
+        raise Unusable(Phrase("unusable.too_large", mib=STATE_FILE_MAX_BYTES // (1024 * 1024)))
     if not raw.strip():
-        raise Unusable("the file is empty")
+        raise Unusable(Phrase("unusable.empty"))
     try:
         data = json.loads(raw.decode("utf-8-sig"))  # -sig: a BOM from Notepad is no damage
     except UnicodeDecodeError:
-        raise Unusable("it is not UTF-8 text") from None
+        raise Unusable(Phrase("unusable.not_utf8")) from None
     except json.JSONDecodeError as error:
-        raise Unusable(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        raise Unusable(Phrase("unusable.json_at", why=error.msg, line=error.lineno, column=error.colno)) from None
     except RecursionError:
-        raise Unusable(f"its JSON is nested more than {NESTING_MAX} levels deep") from None
+        raise Unusable(Phrase("unusable.too_deep", n=NESTING_MAX)) from None
     except ValueError as error:  # e.g. an integer of more than 4300 digits (int_max_str_digits)
-        raise Unusable(f"not valid JSON: {str(error)[:200]}") from None
+        raise Unusable(Phrase("unusable.json", why=str(error)[:200])) from None
     if nesting_depth(data) > NESTING_MAX:
-        raise Unusable(f"its JSON is nested more than {NESTING_MAX} levels deep")
+        raise Unusable(Phrase("unusable.too_deep", n=NESTING_MAX))
     return data
 
 
@@ -105,15 +107,15 @@ def decode(raw: bytes) -> tuple[ServerState | None, int]:
     as this koppel understands them (None when not at all): they are never judged damaged."""
     data = _parse(raw)
     if not isinstance(data, dict):
-        raise Unusable("it is not a JSON object")
+        raise Unusable(Phrase("unusable.not_object"))
     version = data.get("schema_version")
     if type(version) is not int or version < 0:
-        raise Unusable("it has no valid schema_version")
+        raise Unusable(Phrase("unusable.no_schema"))
     if version < SCHEMA_VERSION:
         try:
             data = migrate(data)
         except (ValueError, TypeError, AttributeError) as error:
-            raise Unusable(f"cannot convert it from schema {version}: {error}") from None
+            raise Unusable(Phrase("unusable.no_conversion", version=version, why=error)) from None
     try:
         return ServerState.model_validate(data), version
     except ValidationError as error:
@@ -121,5 +123,5 @@ def decode(raw: bytes) -> tuple[ServerState | None, int]:
             return None, version
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "top level"
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise Unusable(f"not a koppel state: {where}: {first['msg']}{more}"[:400]) from None
+        raise Unusable(Phrase("unusable.not_state", why=f"{where}: {first['msg']}"[:300], n=error.error_count() - 1)
+                       if error.error_count() > 1 else Phrase("unusable.not_state_one", why=f"{where}: {first['msg']}"[:300])) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from tui.state.errors import SaveFailed
-from tui.text import t
+from tui.text import Phrase, t
 
 if TYPE_CHECKING:  # types only: a status read from plain JSON never loads pydantic (tui.headless.fast)
     from tui.state.model import ServerState
@@ -94,12 +94,23 @@ class Saves:
         except OSError as error:
             assert self.store is not None
             lang = self._lang()
-            reason = describe_os_error(error, self.store.path.parent)
+            reason = describe_os_error(error, self.store.path.parent, lang)
             kept = t("save.kept_closing" if closing else "save.kept_running", lang)
             raise SaveFailed(t("save.failed", lang, server=self.state.server, reason=reason, kept=kept)) from None
 
 
-def describe_os_error(error: OSError, folder: Path | None = None) -> str:
+class OsReason:
+    """``describe_os_error`` said once the language is known (tui.text.in_lang): in a Phrase made
+    before the admin's language is (opening a state)."""
+
+    def __init__(self, error: OSError, folder: Path | None = None) -> None:
+        self.error, self.folder = error, folder
+
+    def said(self, lang: str) -> str:
+        return describe_os_error(self.error, self.folder, lang)
+
+
+def describe_os_error(error: OSError, folder: Path | None = None, lang: str = "en") -> str:
     """One line for a file-system failure that names what the admin can act on: the file that is in
     the way of a folder, the folder rather than a temp file koppel was writing in it."""
     reason = error.strerror or type(error).__name__
@@ -107,7 +118,7 @@ def describe_os_error(error: OSError, folder: Path | None = None) -> str:
     if where is not None and isinstance(error, (NotADirectoryError, FileExistsError)):
         in_the_way = next((p for p in (where, *where.parents) if p.exists() and not p.is_dir()), None)
         if in_the_way is not None:
-            return f"{in_the_way} is a file, not a folder"
+            return Phrase("os.file_not_folder", path=in_the_way).said(lang)
     if where is not None and isinstance(error, PermissionError) and where.is_dir():
         reason = "Is a directory"  # Windows refuses to open a folder as a file with "Permission denied"
     if where is not None and where.name.endswith(".tmp"):

@@ -19,11 +19,11 @@ from tui.state.errors import NotOptional, ReadOnly, SaveFailed, SessionError, St
 from tui.state.language import default_lang
 from tui.state.opening import confirm_done_checks_without_result, end_interrupted_runs
 from tui.state.params import check_params
-from tui.state.saving import Saves, describe_os_error
+from tui.state.saving import OsReason, Saves
 from tui.state.schema import LOG_TAIL_LINES, now
 from tui.state.typed_secrets import TypedSecrets, note_address_passwords
 from tui.state.welcome import WelcomeBack
-from tui.text import t
+from tui.text import Phrase, t
 
 if TYPE_CHECKING:  # types only: a status read from plain JSON never loads pydantic (tui.headless.fast)
     from tui.playbook.model import Playbook
@@ -412,11 +412,10 @@ def open_session(home: str | Path | None = None, server: str | None = None, *, r
         store = StateStore(root, name, read_only=read_only, app_version=__version__, lang=default_lang(lang))
         if not read_only and store.exists() and not os.access(store.path, os.W_OK):
             # said now, not at the first save; POSIX would even replace it (a rename ignores the mode)
-            raise StateUnavailable(f"the state of server {name} cannot be changed: {store.path} is read-only")
+            raise StateUnavailable(Phrase("state.read_only_file", name=name, path=store.path))
         state = store.open()
     except OSError as error:
-        raise StateUnavailable(f"cannot use koppel's folder {root} for server {name}: "
-                               f"{describe_os_error(error, root)}") from None
+        raise StateUnavailable(Phrase("state.folder_unusable", root=root, name=name, reason=OsReason(error, root))) from None
     if not state.playbook_id:
         state.playbook_id = playbook.id
     try:

@@ -36,7 +36,7 @@ from tui.state.lock import ServerLock, StateInUse, holder
 from tui.state.migration import Unusable, decode
 from tui.state.model import SCHEMA_VERSION, ServerState
 from tui.state.paths import BadServerName, safe_server_name, state_dir
-from tui.text import t
+from tui.text import Phrase, in_lang
 
 __all__ = ["StateInUse", "StateStore", "list_servers", "reset", "write_atomically"]
 
@@ -69,7 +69,7 @@ class StateStore:
         self.lock = ServerLock(self.folder, self.server, app_version)
         self.read_only = read_only
         self.app_version = app_version
-        self.notices: list[str] = []  # what opening the file found, in ``lang`` (the admin's language)
+        self.phrases: list[Phrase] = []  # what opening the file found, said in whatever language reads it
         self.lang = lang
         self.save_error: str | None = None  # the last background save failure; cleared by a good save
         self.mutex = threading.RLock()
@@ -131,28 +131,28 @@ class StateStore:
             try:
                 return self._accept(*decode(raw), raw, self.path)
             except Unusable as bad:
-                damage = self._t("store.damaged", name=self.path.name, why=bad)
+                damage = Phrase("store.damaged", name=self.path.name, why=bad)
                 if not self.read_only:
-                    damage += self._t("store.moved_aside", target=self._quarantine(self.path))
+                    damage = Phrase("store.moved_aside", what=damage, target=self._quarantine(self.path))
         bak = self.bak_path.name
         backup = _read(self.bak_path)
         if backup is None:
             if damage:
-                self.notices.append(self._t("store.no_backup", damage=damage, bak=bak))
+                self.phrases.append(Phrase("store.no_backup", damage=damage, bak=bak))
             return ServerState(server=self.server, app_version=self.app_version)
-        damage = damage or self._t("store.missing", name=self.path.name)
+        damage = damage or Phrase("store.missing", name=self.path.name)
         try:
             decoded = decode(backup)
         except Unusable as bad:
-            note = self._t("store.backup_damaged", bak=bak, why=bad)
+            note = Phrase("store.backup_damaged", bak=bak, why=bad)
             if not self.read_only:
-                note += self._t("store.moved_aside", target=self._quarantine(self.bak_path))
-            self.notices.append(self._t("store.starts_afresh", damage=damage, note=note))
+                note = Phrase("store.moved_aside", what=note, target=self._quarantine(self.bak_path))
+            self.phrases.append(Phrase("store.starts_afresh", damage=damage, note=note))
             return ServerState(server=self.server, app_version=self.app_version)
         if not self.read_only:
             write_atomically(self.path, backup)
         said = "store.showing_backup" if self.read_only else "store.restored_backup"
-        self.notices.append(self._t(said, damage=damage, bak=bak))
+        self.phrases.append(Phrase(said, damage=damage, bak=bak))
         return self._accept(*decoded, backup, self.bak_path)
 
     def _accept(self, state: ServerState | None, version: int, raw: bytes, source: Path) -> ServerState:
@@ -160,27 +160,30 @@ class StateStore:
         the original kept as .schema-N, and saved in the current schema."""
         if version > SCHEMA_VERSION:
             self.read_only = True
-            unreadable = "" if state else self._t("store.newer_unreadable")
-            self.notices.append(self._t("store.newer", name=source.name, version=version, known=SCHEMA_VERSION,
+            unreadable = "" if state else Phrase("store.newer_unreadable")
+            self.phrases.append(Phrase("store.newer", name=source.name, version=version, known=SCHEMA_VERSION,
                                         unreadable=unreadable))
             return state or ServerState(server=self.server)
         assert state is not None  # only a newer schema can leave it undecoded
         if version == SCHEMA_VERSION:
             return state
         if self.read_only:
-            self.notices.append(self._t("store.older_shown", name=source.name, version=version))
+            self.phrases.append(Phrase("store.older_shown", name=source.name, version=version))
             return state
         original = self.path.with_name(f"{self.path.name}.schema-{version}")
         write_atomically(original, raw)
         state.server = self.server
         state.app_version = self.app_version
         self.save(state)
-        self.notices.append(self._t("store.converted", name=source.name, version=version, known=SCHEMA_VERSION,
+        self.phrases.append(Phrase("store.converted", name=source.name, version=version, known=SCHEMA_VERSION,
                                     original=original.name))
         return state
 
-    def _t(self, key: str, **values: object) -> str:
-        return t(key, self.lang, **values)
+    @property
+    def notices(self) -> list[str]:
+        """What opening the file found, in the store's ``lang``; a caller that knows the admin's
+        language better (one saved only in the state) says ``phrases`` in it instead."""
+        return [phrase.said(self.lang) for phrase in self.phrases]
 
     def _quarantine(self, path: Path) -> str:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -336,11 +339,11 @@ class StateStore:
 # --- all servers ---------------------------------------------------------------------------------
 
 
-def list_servers(home: Path, count: Callable[[ServerState], Any] | None = None) -> list[dict[str, Any]]:
+def list_servers(home: Path, count: Callable[[ServerState], Any] | None = None, lang: str = "en") -> list[dict[str, Any]]:
     """One summary per state file, sorted by server, without taking any lock for longer than a probe:
 
     ``server``; ``cursor``; ``updated_at``; ``updated_by``; ``schema_version``; ``in_use_by``
-    ("user@host, pid N" or None); ``problem`` (why the file could not be read, else None); with
+    ("user@host, pid N" or None); ``problem`` (why the file could not be read, in ``lang``, else None); with
     ``count``, ``count``: what it returns for the state (None when the file cannot be read). The
     count needs the playbook, so the caller gives it (tui.state.counts through a Session).
     """
@@ -367,14 +370,14 @@ def list_servers(home: Path, count: Callable[[ServerState], Any] | None = None) 
                 continue
             state, summary["schema_version"] = decode(raw)
         except (OSError, Unusable) as bad:
-            summary["problem"] = (bad.strerror or type(bad).__name__) if isinstance(bad, OSError) else str(bad)
+            summary["problem"] = (bad.strerror or type(bad).__name__) if isinstance(bad, OSError) else in_lang(bad, lang)
             state = None
         if state is not None:
             summary.update(cursor=state.cursor, updated_at=state.updated_at, updated_by=state.updated_by)
             if count is not None:
                 summary["count"] = count(state)
         elif summary["problem"] is None:
-            summary["problem"] = f"written by a newer koppel (schema {summary['schema_version']})"
+            summary["problem"] = Phrase("servers.newer", version=summary["schema_version"]).said(lang)
         summaries.append(summary)
     return summaries
 

@@ -11,7 +11,7 @@ from typing import Any
 from tui.marks import mark
 from tui.text import en, nl
 
-__all__ = ["LANGS", "STATUSES", "answer_text", "mark", "status_said", "status_word", "t"]
+__all__ = ["LANGS", "STATUSES", "Phrase", "answer_text", "in_lang", "mark", "status_said", "status_word", "t"]
 
 # the order the help lists them in; "blocked" is derived, never stored
 STATUSES = ("todo", "running", "done", "confirmed", "failed", "skipped", "interrupted", "blocked")
@@ -22,6 +22,42 @@ def t(key: str, lang: str, **values: object) -> str:
     """The text for ``key`` in ``lang`` (Dutch unless English), with ``{name}`` values filled in."""
     text = LANGS.get(lang, nl.TEXT)[key]
     return text.format(**values) if values else text
+
+
+class Phrase(str):
+    """Words said later, in the language of whoever reads them: a row of the text tables and its
+    values (a value may be a Phrase too). An error made deep down (a damaged state file, a playbook
+    that cannot be read) carries one, and the command or screen that says it picks the language
+    (``said``, ``in_lang``). As a str it is the English text, for logs, tracebacks and code that
+    only compares or joins it."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> Phrase:
+        phrase = super().__new__(cls, _fill(key, values, "en"))
+        phrase.key, phrase.values = key, values
+        return phrase
+
+    def said(self, lang: str) -> str:
+        return _fill(self.key, self.values, lang)
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.key!r}, **{self.values!r})"
+
+
+def _fill(key: str, values: dict[str, object], lang: str) -> str:
+    return t(key, lang, **{name: in_lang(value, lang) for name, value in values.items()})
+
+
+def in_lang(thing: object, lang: str) -> object:
+    """``thing`` said in ``lang``: a Phrase, an object with ``said(lang)``, or an exception made
+    with a Phrase; anything else as it is."""
+    if isinstance(thing, Phrase) or (not isinstance(thing, type) and callable(getattr(thing, "said", None))):
+        return thing.said(lang)  # type: ignore[union-attr]
+    if isinstance(thing, BaseException) and len(thing.args) == 1 and isinstance(thing.args[0], Phrase):
+        return thing.args[0].said(lang)
+    return thing
 
 
 def status_word(status: str, lang: str) -> str:
