@@ -157,30 +157,39 @@ def _unsafe_text(data: dict[str, Any]) -> list[str]:
 # --- Entry points --------------------------------------------------------------------------
 
 
+_SCANNED = re.compile(r"""[\n"'#\[\]{}]""")  # what too_deep_at looks at outside a string
+_IN_STRING = {'"': re.compile(r'[\n"\\]'), "'": re.compile(r"[\n']")}  # ... and inside one
+
+
 def too_deep_at(document: str, limit: int = NESTING_MAX) -> int | None:
     """The line where arrays and inline tables first nest more than ``limit`` deep, or None. A
     plain scan (strings and comments skipped) that tells where a document too deep for the TOML
-    parser goes wrong."""
-    depth, line, quote_char, index = 0, 1, "", 0
-    while index < len(document):
+    parser goes wrong. It jumps from one character that matters to the next (issue 11: a loop over
+    every character was a tenth of opening the app)."""
+    depth, line, quote_char, index, size = 0, 1, "", 0, len(document)
+    while index < size:
+        found = (_IN_STRING[quote_char] if quote_char else _SCANNED).search(document, index)
+        if found is None:
+            return None
+        index = found.start()
         char = document[index]
         if char == "\n":
             line += 1
-        if quote_char:
-            if char == "\\" and quote_char == '"':
+        elif quote_char:
+            if char == "\\":  # in a basic string: the next character is escaped (a newline too: not counted)
                 index += 1
-            elif char == quote_char:
+            else:
                 quote_char = ""
         elif char in "\"'":
             quote_char = char
         elif char == "#":
             end = document.find("\n", index)
-            index = len(document) if end < 0 else end - 1
+            index = size if end < 0 else end - 1
         elif char in "[{":
             depth += 1
             if depth > limit:
                 return line
-        elif char in "]}":
+        else:
             depth = max(0, depth - 1)
         index += 1
     return None
