@@ -12,12 +12,13 @@ import re
 import ssl
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tui.checks import certificate, https
-from tui.checks.base import LogLine
+from tui.checks.base import CheckResult, LogLine
 from tui.checks.engine import run_check
 from tui.checks.https_params import DEFAULT_URL
 
@@ -28,7 +29,6 @@ from tests.netservers import (
     ProxyProcess,
     Server,
     Together,
-    drip,
     hold,
     make_certs,
     refused_port,
@@ -208,28 +208,102 @@ async def test_server_with_only_old_tls_is_too_old(certs: Certs) -> None:
     assert result.evidence["urls"][0]["failure"] == "tls_old"
 
 
+# The two deadline tests hold by order, not by a time bound: the server has an end of its own, far
+# past the deadline (SERVER_END), and tells which came first, the client leaving or its own end. Only
+# the check's deadline can make the client leave first; a check that waited for the server would see
+# it end. The elapsed time is only bounded from below: never before the budget the message states (a
+# little under the deadline: CheckContext.budget), less its rounding to 0.1 s and one clock tick
+# (asyncio may run a timer that early: 15.6 ms on Windows).
+SERVER_END = 120.0
+SLACK = 0.05 + 0.02
+
+
+def stated_seconds(message: str) -> float:
+    return float(re.search(r"within (\d+\.\d) s", message).group(1))  # type: ignore[union-attr]
+
+
+def until_client_leaves(serve: Callable, ended: asyncio.Future) -> Callable:
+    """The handler ``serve`` (never done on its own) with its own end after SERVER_END; ``ended`` gets
+    "client left" (EOF, reset, or a write to a closed connection) or "server's own end"."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        try:
+            async with asyncio.timeout(SERVER_END):
+                await serve(reader, writer)
+            outcome = "client left"
+        except TimeoutError:
+            outcome = "server's own end"
+        except (OSError, asyncio.IncompleteReadError):
+            outcome = "client left"
+        if not ended.done():
+            ended.set_result(outcome)
+
+    return handler
+
+
+async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while await reader.read(4096):  # takes the ClientHello, never answers; returns at EOF
+        pass
+
+
+async def drip_forever(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Headers at once, then one byte of a megabyte body every 50 ms: never done, never idle."""
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n")
+    while not writer.is_closing():
+        await writer.drain()
+        writer.write(b"x")
+        await asyncio.sleep(0.05)
+
+
+@dataclass
+class DeadlineRun:
+    result: CheckResult
+    lines: list[str]
+    elapsed: float
+    outcome: str  # from the server: "client left" or "server's own end"
+    deadline: float  # the one it ran under
+
+
+async def run_into_the_deadline(serve: Callable, expected: str, *, tls: ssl.SSLContext | None = None,
+                                deadline: float = 0.5) -> DeadlineRun:
+    """The check against a server that never finishes (``serve``) until it fails in the phase under
+    test (``expected``, a regex of its message). While the road to that phase takes longer than the
+    deadline (the first check in a process imports httpx; under Wine on 2 loaded cores a loopback TLS
+    handshake alone took over a second), the check fails earlier, at its deadline in an earlier phase:
+    then again with the deadline doubled. Only a deadline failure may come earlier."""
+    for _ in range(8):  # 0.5 s doubled up to 64 s
+        ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        async with Server(until_client_leaves(serve, ended), tls=tls) as server:
+            url = f"https://{HOST}:{server.port}/"
+            started = time.monotonic()
+            result, lines = await check({"url": url, "timeout": deadline})
+            elapsed = time.monotonic() - started
+            print(f"{result.message} after {elapsed:.2f} s")
+            reached = server.connected.is_set()  # serve ran: the server saw the road to its phase
+            outcome = await asyncio.wait_for(ended, SERVER_END) if reached else ""  # and the check closed it
+        if re.fullmatch(expected.format(url=re.escape(url)), result.message):
+            return DeadlineRun(result, lines, elapsed, outcome, deadline)
+        earlier = result.evidence.get("urls", [{}])[0].get("failure") == "timeout" or "deadline" in result.message
+        assert result.status == "fail" and earlier, result  # anything else: a failure of its own
+        deadline *= 2
+    pytest.fail(f"the check never reached the phase under test: {result}")
+
+
 async def test_tls_handshake_that_never_finishes_stops_at_the_deadline() -> None:
-    async with Server(hold) as server:  # plain TCP: takes the ClientHello, never answers
-        started = time.monotonic()
-        result, lines = await check({"url": f"https://{HOST}:{server.port}/"}, timeout=0.5)
-        elapsed = time.monotonic() - started
-        await asyncio.wait_for(server.client_gone.wait(), 1)  # closed, not left to the garbage collector
-    assert result.status == "fail"
-    assert re.fullmatch(r"TLS handshake with 127\.0\.0\.1 not finished within 0\.\d s", result.message)
-    assert elapsed < 5, elapsed  # the server never answers: only the 0.5 s deadline ends it this soon
-    assert any(line.startswith("timed out after") and "(tls)" in line for line in lines)
+    run = await run_into_the_deadline(never_answer, r"TLS handshake with 127\.0\.0\.1 not finished within \d+\.\d s")
+    assert run.outcome == "client left"  # before the server's own end: the deadline ended it
+    assert stated_seconds(run.result.message) < run.deadline  # this deadline, not another timeout
+    assert run.elapsed >= stated_seconds(run.result.message) - SLACK, run.elapsed
+    assert any(line.startswith("timed out after") and "(tls)" in line for line in run.lines)
 
 
 async def test_slow_dripping_server_fails_at_the_deadline_not_later(certs: Certs) -> None:
-    async with Server(drip(0.05), tls=server_tls(certs.leaf)) as server:
-        url = f"https://{HOST}:{server.port}/"
-        started = time.monotonic()
-        result, _ = await check({"url": url, "timeout": 0.8})
-        elapsed = time.monotonic() - started
-        await asyncio.wait_for(server.client_gone.wait(), 2)  # and the connection was closed
-    assert result.status == "fail"
-    assert re.fullmatch(rf"{re.escape(url)}: no complete answer within 0\.\d s", result.message)
-    assert 0.6 < elapsed < 8, elapsed  # the drip never ends: only the 0.8 s deadline ends it this soon
+    run = await run_into_the_deadline(drip_forever, r"{url}: no complete answer within \d+\.\d s",
+                                      tls=server_tls(certs.leaf), deadline=0.8)
+    assert run.outcome == "client left"  # while the server was still dripping: the total deadline ended it
+    assert stated_seconds(run.result.message) < run.deadline
+    assert run.elapsed >= stated_seconds(run.result.message) - SLACK, run.elapsed
 
 
 async def test_cancel_closes_the_connection() -> None:
