@@ -7,15 +7,21 @@ findings board, until the owner's fix lands; then the mark goes (and its entry i
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
 
 from tests.adversarial.walker import send_keys
-from tests.ui_helpers import make_app, settle
+from tests.ui_helpers import go, make_app, settle
 from tui.app import KoppelApp
 from tui.screens.main import MainScreen
 from tui.screens.too_small import TooSmallScreen
+from tui.state.session import open_session
+from tui.widgets.step_form import StepForm
+
+PASSWORD = "S3ntinel-moved-on"
 
 
 @pytest.mark.parametrize("handled", [1, 2, 3])
@@ -115,3 +121,49 @@ async def test_pageup_in_the_palette_before_its_new_hits_are_laid_out_does_not_c
         await settle(pilot)
         assert app._exception is None
         assert isinstance(app.screen, CommandPalette)
+
+
+@pytest.mark.parametrize("other", ["autoreport.certificaat", "vereisten.editie"])
+async def test_a_forms_report_after_the_screen_moved_on_never_stores_its_secret(
+        koppel_home: Path, other: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A password typed into "Visma.net bereikbaar", then straight on to another step: the form's
+    Changed (with every value, the password among them) reached the screen after it had moved on,
+    and was saved as the other step's draft, where the password is no secret field: written to the
+    state and its .bak in plain. Walker seed 2 with bursts of 10-40 keys (the type-ahead gate's
+    second marker round overtakes the StepForm.Changed that the form posts while it handles the
+    field's Input.Changed, so the next key moved on first). Here the move comes right as the form
+    posts its report, so that it is surely handled first."""
+    app = make_app(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        theirs = {app.session.ref(other).step.fields[0].id: "typed there before"}
+        app.session.save_draft(other, theirs)
+        await go(pilot, app, "vooraf.visma_bereikbaar")
+        app.screen.query_one("#field-proxy_gebruiker", Input).value = "beheer"
+        await settle(pilot)
+        form = app.screen.query_one(StepForm)
+        post = form.post_message
+
+        def then_move_on(message: object) -> bool:
+            posted = post(message)
+            if isinstance(message, StepForm.Changed):
+                app.main_screen.goto(other)  # the burst's next key, handled before the report arrives
+            return posted
+
+        monkeypatch.setattr(form, "post_message", then_move_on)
+        app.screen.query_one("#field-proxy_wachtwoord", Input).value = PASSWORD  # as a keystroke sets it
+        await settle(pilot)
+        assert app.main_screen.key == other and not form.is_attached
+        app.session.flush()
+        drafts = {key: entry.draft for key, entry in app.session.state.steps.items() if entry.draft}
+        assert drafts.get(other) == theirs, drafts  # the other step got nobody's values
+        assert drafts["vooraf.visma_bereikbaar"].get("proxy_gebruiker") == "beheer"  # its own draft kept
+    for path in koppel_home.rglob("*"):
+        assert not path.is_file() or PASSWORD not in path.read_text(errors="replace"), path
+
+
+def test_a_draft_keeps_only_its_own_steps_fields(koppel_home: Path) -> None:
+    """The session's side of the finding above: values of fields a step does not have (another
+    step's password among them) are never stored as its draft, whoever hands them over."""
+    session = open_session(server="srv01", lang="en")
+    session.save_draft("vereisten.editie", {"versie": "9.8a", "proxy_wachtwoord": PASSWORD})
+    assert session.state.step("vereisten.editie").draft == {"versie": "9.8a"}

@@ -16,8 +16,16 @@ from tui.widgets.step_form import StepForm
 class FormHandlers:
     session: Any
 
-    def on_step_form_changed(self, event: StepForm.Changed) -> None:
+    def _form_key(self, form: StepForm) -> str | None:
+        """The step whose form reported. A report that arrives after the screen moved on (type-ahead:
+        the burst's next key was handled first) is its own step's, never the step shown now's."""
         key = self.key
+        if key is not None and self.session.has(key) and self.session.ref(key).step.id == form.step.id:
+            return key
+        return form.step.id if self.session.has(form.step.id) else None
+
+    def on_step_form_changed(self, event: StepForm.Changed) -> None:
+        key = self._form_key(event.form)
         if key is None or self.session.read_only:
             return
         shown = self.session.form_values(key)
@@ -30,7 +38,7 @@ class FormHandlers:
 
     def on_step_form_submitted(self, event: StepForm.Submitted) -> None:
         key = self.key
-        if key is None:
+        if key is None or self._form_key(event.form) != key:  # a form left before its Enter arrived
             return
         step = self.session.ref(key).step
         if step.kind != "form":

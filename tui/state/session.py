@@ -203,6 +203,8 @@ class Session:
             return
         ref = self.ref(key)
         secret_ids = ref.step.secret_field_ids
+        own = {f.id for f in ref.step.fields} | {NOTE_DRAFT}  # another step's values (its secrets) never
+        values = {k: v for k, v in values.items() if k in own}  # become this one's draft
         self._secrets.keep(key, {k: v for k, v in values.items() if k in secret_ids})
         draft = {k: self.scrub_value(v) if self.note_address_passwords(v) else v
                  for k, v in values.items() if k not in secret_ids}
