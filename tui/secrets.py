@@ -15,6 +15,7 @@ place; it imports nothing of koppel, so every wing (checks, state, playbook, the
 - ``mask_url(url)``: one URL with its password (if any) masked, for saying which proxy is used.
 - ``url_passwords(text)``: the passwords written into URLs in ``text`` (to refuse storing them).
 - ``secret_forms(secret, users)``: the spellings ``remember`` masks, for a caller that must know them.
+- ``holds_lasting_secret(value)``: whether a text (or list, dict) holds a secret remembered for good.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ NON_BLANKS = re.compile(r"\S+")
 _lock = threading.Lock()  # the event loop, workers and the saver thread all remember and scrub
 _remembered: dict[Hashable, frozenset[str]] = {}  # a slot (or the secret itself) -> its spellings
 _spellings: tuple[str, ...] = ()  # every spelling of every remembered secret, longest first
+_lasting: tuple[str, ...] = ()  # ... of those remembered for good (no slot)
 
 
 def remember(secret: str, users: Iterable[str] = (), *, slot: Hashable | None = None) -> None:
@@ -52,7 +54,7 @@ def remember(secret: str, users: Iterable[str] = (), *, slot: Hashable | None = 
     replaced, so the half-typed prefixes of a password ("p", "pw", ...) do not stay masked
     everywhere. A secret without a slot is remembered for good; remembered again with more
     ``users`` it gains their Basic-authorization spellings."""
-    global _spellings
+    global _spellings, _lasting
     if not isinstance(secret, str) or not secret.strip():
         return
     names = [user for user in users if isinstance(user, str) and user]
@@ -65,14 +67,29 @@ def remember(secret: str, users: Iterable[str] = (), *, slot: Hashable | None = 
             return
         _remembered[key] = updated
         _spellings = tuple(sorted(set().union(*_remembered.values()), key=len, reverse=True))
+        _lasting = tuple(set().union(*(forms for k, forms in _remembered.items() if k[0] == "secret")))
 
 
 def forget_all() -> None:
     """Forget every remembered secret (a test starting afresh; koppel itself never forgets)."""
-    global _spellings
+    global _spellings, _lasting
     with _lock:
         _remembered.clear()
-        _spellings = ()
+        _spellings = _lasting = ()
+
+
+def holds_lasting_secret(value: Any) -> bool:
+    """Whether ``value`` (a text, or a list or dict of them) holds a secret remembered for good (a
+    password found in an address, a check's password), in any spelling. A draft that holds one is
+    scrubbed, also once the address around the password was edited away; a field's secret (a slot)
+    does not count: its half-typed prefixes ("p", "pw", ...) would mask what other fields hold."""
+    if isinstance(value, str):
+        return any(spelling in value for spelling in _lasting)
+    if isinstance(value, dict):
+        return any(holds_lasting_secret(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(holds_lasting_secret(item) for item in value)
+    return False
 
 
 def secret_forms(secret: str, users: Iterable[str] = ()) -> set[str]:

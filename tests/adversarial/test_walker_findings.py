@@ -167,3 +167,23 @@ def test_a_draft_keeps_only_its_own_steps_fields(koppel_home: Path) -> None:
     session = open_session(server="srv01", lang="en")
     session.save_draft("vereisten.editie", {"versie": "9.8a", "proxy_wachtwoord": PASSWORD})
     assert session.state.step("vereisten.editie").draft == {"versie": "9.8a"}
+
+
+@pytest.mark.parametrize("edited", [
+    "walker:S3ntinel-edited@127.0.0.1:43177/pphttps://127.0.0.1:43177/x",  # the scheme cut, junk and an address after
+    "S3ntinel-edited@127.0.0.1:43177/",  # the user name cut too: a password is no longer to be seen
+    "S3ntinel-edited",
+])
+def test_a_password_typed_into_an_address_stays_masked_when_the_address_is_edited_away(koppel_home: Path, edited: str) -> None:
+    """An address with a password typed into a field, then edited (Ctrl+W, Backspace, more text)
+    until no address shows: the draft kept the password in plain, in the state and its .bak, once
+    the value held no ``scheme://user:password@`` any more. Walker seed 300 (long run, 3,553 keys):
+    ``walker:<password>@127.0.0.1:43177/pphttps://127.0.0.1:43177/x`` in extra_urls."""
+    session = open_session(server="srv01", lang="en")
+    key = "vooraf.visma_bereikbaar"
+    session.save_draft(key, {"extra_urls": "https://walker:S3ntinel-edited@127.0.0.1:43177/"})
+    session.save_draft(key, {"extra_urls": edited})
+    session.flush()
+    assert "S3ntinel-edited" not in str(session.state.step(key).draft)
+    for path in koppel_home.rglob("*"):
+        assert not path.is_file() or "S3ntinel-edited" not in path.read_text(errors="replace"), path

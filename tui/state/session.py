@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager, Iterable, Protocol
 
 from tui import __version__
+from tui.secrets import holds_lasting_secret
 from tui.state.checklist import Checklist, StepRef, UnknownStep
 from tui.state.counts import CLOSED, Tally
 from tui.state.errors import NotOptional, ReadOnly, SaveFailed, SessionError, StateUnavailable, StepBlocked
@@ -206,7 +207,7 @@ class Session:
         own = {f.id for f in ref.step.fields} | {NOTE_DRAFT}  # another step's values (its secrets) never
         values = {k: v for k, v in values.items() if k in own}  # become this one's draft
         self._secrets.keep(key, {k: v for k, v in values.items() if k in secret_ids})
-        draft = {k: self.scrub_value(v) if self.note_address_passwords(v) else v
+        draft = {k: self.scrub_value(v) if self.note_address_passwords(v) or holds_lasting_secret(v) else v
                  for k, v in values.items() if k not in secret_ids}
         entry = self.state.step(key)
         if entry.draft != draft:
