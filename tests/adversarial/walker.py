@@ -7,7 +7,8 @@ and the help. A sentinel password goes into every secret field and, as userinfo,
 address. Quitting is allowed: the walk then starts koppel again on the same home (a resume).
 
 After every step: no exception, no failed worker, no crash screen, the app still shows one of its
-own screens (or left through a quit key), the sentinel in no notification or clipboard, and every
+own screens (or left through a quit key), the sentinel in no notification, nor in the clipboard
+(unless copied from a plain field that shows it as the admin typed it there), and every
 status that changed was changed by a road (confirm, reopen, skip, submit, a check's start or end)
 that a key pressed in the last steps can take. Every ``SCAN_EVERY`` steps and at each app's end:
 the sentinel on no screen and in no file under KOPPEL_HOME (the state, its .bak, the log).
@@ -142,18 +143,29 @@ def send_keys(app: KoppelApp, keys: list[str]) -> None:
         app._driver.send_message(event)
 
 
-def _screen_text(app: KoppelApp) -> str:
+def _screen_text(app: KoppelApp, secret_ids: frozenset[str] = frozenset()) -> str:
     """What the terminal shows, except inside a plain (not secret) text field: what the admin types
-    there is shown as typed (a password typed into an address shows until the rule refuses it)."""
-    lines = list(app.screen._compositor.render_strips())
-    for field_ in app.screen.query(Input):
-        if field_.password or not field_.display:
+    there is shown as typed (a password typed into an address shows until the rule refuses it).
+
+    Laid out afresh first, then the fields blanked by the very map the lines are drawn from: blanking
+    by each field's own region read a map computed anew while the lines came from the last drawn
+    one, so a field just moved or removed (a quit, a step left) showed its text through (lead, seed
+    4). A field whose id is a secret's (``secret_ids``) is never blanked, masked or not."""
+    screen = app.screen
+    try:
+        screen._refresh_layout()
+    except Exception:  # a screen going away (a quit in flight): its last lines are what shows
+        pass
+    compositor = screen._compositor
+    lines = list(compositor.render_strips())
+    for widget, (region, clip) in compositor.visible_widgets.items():
+        if not isinstance(widget, Input) or widget.password or widget.id in secret_ids:
             continue
-        region = field_.region
-        for y in range(max(0, region.y), min(region.bottom, len(lines))):
+        shown = region.intersection(clip)
+        for y in range(max(0, shown.y), min(shown.bottom, len(lines))):
             strip = lines[y]
-            lines[y] = Strip.join([strip.crop(0, region.x), Strip.blank(region.width),
-                                   strip.crop(region.right, strip.cell_length)])
+            lines[y] = Strip.join([strip.crop(0, shown.x), Strip.blank(shown.width),
+                                   strip.crop(shown.right, strip.cell_length)])
     return "\n".join(strip.text for strip in lines)
 
 
@@ -189,6 +201,8 @@ class Walk:
         self.roads: list[tuple[str, str]] = []  # (road, step key) taken since the last step's check
         self.quit_sent = False
         self.unsettled = False  # a command key was sent and the app has not settled since
+        self.secret_ids: frozenset[str] = frozenset()  # the ids of the secret fields' inputs
+        self.plain_values: deque[str] = deque(maxlen=200)  # what plain fields held with the sentinel in it
 
     # -- the walk -------------------------------------------------------------------------
     async def run(self) -> Stats:
@@ -205,6 +219,8 @@ class Walk:
         app = self.app = make_app(self.home, self.rng)
         self.stats.apps += 1
         self.quit_sent = False
+        self.secret_ids = frozenset(f"field-{field_id}" for ref in app.session.refs()
+                                    for field_id in ref.step.secret_field_ids)
         self._watch_roads(app.session)
         # against what the last app left: nothing lost, only a check still running marked interrupted
         self.running = {k for k, s in self.statuses.items() if s == "running"}
@@ -463,6 +479,11 @@ class Walk:
 
     # -- watching -------------------------------------------------------------------------
     def _message(self, message: Message) -> None:
+        if isinstance(message, Input.Changed) and self.sentinel.password in message.value:
+            field_ = message.input
+            if not field_.password and field_.id not in self.secret_ids:
+                if not self.plain_values or self.plain_values[-1] != message.value:
+                    self.plain_values.append(message.value)  # shown as typed: the admin may copy it
         if isinstance(message, Worker.StateChanged) and message.state == WorkerState.ERROR:
             error = message.worker.error
             self.problems.append(f"worker {message.worker.name or message.worker.description!r} failed: "
@@ -526,11 +547,13 @@ class Walk:
         main = app.main_screen  # the status line and the band under the header say most things now
         said += [main.said, main.notice] if main is not None else []
         self._no_sentinel("a notification", "\n".join(said))
-        self._no_sentinel("the clipboard", app.clipboard)
+        clipboard = app.clipboard
+        if not any(clipboard in value for value in self.plain_values):  # else copied from where it shows
+            self._no_sentinel("the clipboard", clipboard)
 
     def _scan_screen(self, app: KoppelApp, where: str) -> None:
         self.stats.scans += 1
-        self._no_sentinel(f"the screen at {where}", _screen_text(app))
+        self._no_sentinel(f"the screen at {where}", _screen_text(app, self.secret_ids))
 
     def _scan_files(self, where: str) -> None:
         for path in sorted(self.home.rglob("*")):
