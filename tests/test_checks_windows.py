@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,32 @@ async def test_neither_command_works(tmp_path: Path) -> None:
     assert result.message.startswith("Listing services failed: sc.exe")
 
 
+def gateway_pattern() -> str:
+    """The built-in playbook's pattern for the gateway's service (step wizard.gateway_dienst)."""
+    from tui.playbook.loader import load_builtin
+
+    step = load_builtin().step("wizard.gateway_dienst")
+    assert step is not None and step.field("patroon") is not None
+    return step.field("patroon").default  # type: ignore[union-attr]
+
+
+async def test_the_gateway_under_its_newer_name_via_powershell() -> None:
+    """Newer Visma documentation calls it "Visma Cloud Gateway (tidl. Visma On Premises Gateway)"."""
+    result, lines = await check(ServiceCommands(printer("get_service_cloud_gateway.json"), []), pattern=gateway_pattern())
+    assert result.status == "ok", result
+    assert "'Visma Cloud Gateway' (ExampleGatewayService): Running" in lines
+
+
+@pytest.mark.parametrize("recording, display_name, status", [
+    ("sc_query_cloud_gateway.txt", "Visma Cloud Gateway", "ok"),  # the newer name, running
+    ("sc_query_running.txt", "Visma On Premises Gateway", "fail"),  # the note's name, stopped
+])
+async def test_the_gateway_under_either_name_via_sc(tmp_path: Path, recording: str, display_name: str, status: str) -> None:
+    result, _ = await check(ServiceCommands(missing_program(tmp_path), printer(recording)), pattern=gateway_pattern())
+    assert (result.status, result.evidence["source"]) == (status, "sc"), result
+    assert [s["display_name"] for s in result.evidence["services"]] == [display_name]  # not its neighbours
+
+
 @pytest.mark.skipif(os.name == "nt", reason="Windows has a service manager")
 async def test_without_a_service_manager_powershell_answers() -> None:
     commands = ServiceCommands(printer("get_service_running.json"), [], service_manager=windows_service.service_manager_services)
@@ -164,9 +191,24 @@ async def test_without_a_service_manager_powershell_answers() -> None:
 WINDOWS_ONLY = pytest.mark.skipif(os.name != "nt", reason="the Windows service manager")
 
 
+@pytest.fixture
+def rpc_running() -> None:
+    """RPC runs on every Windows (it cannot be stopped there); Wine starts it on demand (start type
+    Manual), so a fresh wineserver has it stopped: started here (on Windows: "already running")."""
+    import subprocess
+
+    import psutil
+
+    subprocess.run(["sc.exe", "start", "RpcSs"], capture_output=True, timeout=60)
+    deadline = time.monotonic() + 60  # a start takes a moment: wait for it, never judge its time
+    while psutil.win_service_get("RpcSs").status() != "running":
+        assert time.monotonic() < deadline, "RpcSs did not start"
+        time.sleep(0.1)
+
+
 @WINDOWS_ONLY
-async def test_a_running_service_found_by_display_name() -> None:
-    """Wine's RPC service runs in every prefix; on Windows it is "Remote Procedure Call (RPC)" too."""
+async def test_a_running_service_found_by_display_name(rpc_running) -> None:
+    """Wine's RPC service is "Remote Procedure Call (RPC)", as on Windows."""
     result = await windows_service.run(Params(pattern="remote procedure call (rpc)"), CheckContext(lang="en"))
     assert (result.status, result.evidence["source"]) == ("ok", "service manager"), result
     [service] = result.evidence["services"]
@@ -174,30 +216,54 @@ async def test_a_running_service_found_by_display_name() -> None:
 
 
 @pytest.fixture
-def stopped_service(tmp_path: Path):
-    """A service made for the test with sc.exe (an administrator's console; Wine's user is one)."""
+def make_service():
+    """Services made for the test with sc.exe (an administrator's console; Wine's user is one),
+    stopped, deleted afterwards. make(display name) -> its service name."""
     import subprocess
     import uuid
 
-    name = f"koppeltest{uuid.uuid4().hex[:8]}"
-    display = f"koppel test service {name}"
-    made = subprocess.run(["sc.exe", "create", name, "binPath=", sys.executable, "DisplayName=", display, "start=", "demand"],
-                          capture_output=True, timeout=60)
-    if made.returncode != 0:
-        pytest.skip(f"sc.exe create: {made.stdout!r} (not an administrator?)")
-    try:
-        yield name, display
-    finally:
+    made: list[str] = []
+
+    def make(display: str) -> str:
+        name = f"koppeltest{uuid.uuid4().hex[:8]}"
+        done = subprocess.run(["sc.exe", "create", name, "binPath=", sys.executable, "DisplayName=", display, "start=", "demand"],
+                              capture_output=True, timeout=60)
+        if done.returncode != 0:
+            pytest.skip(f"sc.exe create: {done.stdout!r} (not an administrator?)")
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
         subprocess.run(["sc.exe", "delete", name], capture_output=True, timeout=60)
 
 
 @WINDOWS_ONLY
-async def test_a_stopped_service_fails_with_its_real_name_in_the_hint(stopped_service) -> None:
-    name, display = stopped_service
+async def test_a_stopped_service_fails_with_its_real_name_in_the_hint(make_service) -> None:
+    import uuid
+
+    display = f"koppel test service {uuid.uuid4().hex[:8]}"
+    name = make_service(display)
     result = await windows_service.run(Params(pattern=display), CheckContext(lang="en"))
     assert result.status == "fail" and result.evidence["source"] == "service manager", result
     assert result.evidence["services"] == [{"name": name, "display_name": display, "status": "Stopped", "start_type": "Manual"}]
     assert f"Start-Service -Name {name}" in result.hint
+
+
+@WINDOWS_ONLY
+async def test_the_service_manager_finds_the_gateway_under_either_name(make_service) -> None:
+    """The playbook's pattern against the service manager: the note's name and the newer one."""
+    import uuid
+
+    mark = uuid.uuid4().hex[:8]  # these two, not what an earlier run may have left
+    older = make_service(f"Visma On Premises Gateway {mark}")
+    newer = make_service(f"Visma Cloud Gateway (tidl. Visma On Premises Gateway) {mark}")
+    make_service(f"Visma Gateway Updater {mark}")  # a pattern's near miss: no second word before "Gateway"
+    result = await windows_service.run(Params(pattern=gateway_pattern()), CheckContext(lang="en"))
+    assert result.evidence["source"] == "service manager", result
+    found = {s["name"] for s in result.evidence["services"] if s["display_name"].endswith(mark)}
+    assert found == {older, newer}
+    assert result.status == "warn" and older in result.hint and newer in result.hint, result  # both stopped: start them
 
 
 @pytest.mark.skipif(os.name == "nt", reason="the off-Windows answer")
