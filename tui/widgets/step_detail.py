@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from markdown_it import MarkdownIt
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, Markdown, Static
+from textual.widgets import Button, Input, Static
 
 from tui.keys import button_label
 from tui.playbook.model import Step
@@ -29,6 +28,8 @@ from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import StepForm
 
 if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
     from tui.playbook.model import Playbook
     from tui.playbook.rules import Finding
 
@@ -36,8 +37,31 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def plain_markdown(text: str) -> Markdown:
-    """CommonMark without linkify: "Visma.net" is a product name here, not a link."""
+    """CommonMark without linkify: "Visma.net" is a product name here, not a link. Imported here:
+    a view of plain paragraphs only (the first one, mostly) never loads markdown_it and pygments."""
+    from markdown_it import MarkdownIt
+    from textual.widgets import Markdown
+
     return Markdown(text, parser_factory=lambda: MarkdownIt("commonmark"))
+
+
+_PLAIN_LINE = re.compile(r"[^\W\d_]|[\"'(]")  # how a line of a plain paragraph may begin
+
+
+def prose(text: str, classes: str = "") -> Iterator[Static | Markdown]:
+    """A playbook text as plain_markdown(md_escape(text)) shows it. Text that Markdown would only
+    wrap - paragraphs whose lines begin with a letter, a quote or a bracket (no list, heading, code
+    or break), without entities - is a Static per paragraph, drawn alike (a paragraph's margin is
+    its padding, so it never collapses with the next widget's): each Markdown is a container of
+    blocks that parses first, the dearest widget of a view (issue 11). Anything else: Markdown."""
+    paragraphs = [part for part in re.split(r"\n[ \t]*\n", text) if part.strip()]
+    lines = [line for part in paragraphs for line in part.split("\n")]
+    if ("&" in text or "\t" in text or "  \n" in text or (classes and len(paragraphs) != 1)
+            or not all(_PLAIN_LINE.match(line) for line in lines)):
+        yield plain_markdown(md_escape(text)).add_class(*classes.split())
+        return
+    for part in paragraphs:
+        yield Static(Content(" ".join(part.split())), classes=f"prose {classes}".strip())
 
 
 def md_escape(text: str) -> str:
@@ -78,6 +102,8 @@ class StepDetail(VerticalScroll, can_focus=True):
     StepDetail > .state-note { color: $text-muted; text-style: italic; }
     StepDetail > .state-warn { color: $text-warning; }
     StepDetail > Markdown { margin: 0; padding: 0; }
+    StepDetail > .prose { padding: 0 0 1 0; }
+    StepDetail > .prose.section-intro { padding: 0 0 1 1; }
     StepDetail > .step-warning { border-left: thick $warning; padding: 0 1; margin: 0 0 1 0;
                                  background: $warning 10%; }
     StepDetail > .koppel-line { border-left: thick $accent; padding: 0 1; margin: 0 0 1 0; color: $text-accent; }
@@ -188,7 +214,7 @@ class StepDetail(VerticalScroll, can_focus=True):
             if section.menu_path:
                 yield Static(Content(f"{t('detail.menu', lang)}: {section.menu_path}"), id="step-menu")
             if section.intro:
-                yield plain_markdown(md_escape(section.intro.get(lang)))
+                yield from prose(section.intro.get(lang))
 
     def _compose_overview(self, lang: str) -> ComposeResult:
         """The note's own introduction, where it comes from, and how far each section is."""
@@ -197,7 +223,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         yield Static(Content(f"Support ID: {playbook.source} · {t('overview.product', lang)}: {playbook.product.get(lang)}"
                              .replace(" · ", " - " if self.ascii_mode else " · ")), id="step-state")
         if playbook.intro:
-            yield plain_markdown(md_escape(playbook.intro.get(lang)))
+            yield from prose(playbook.intro.get(lang))
         for line in playbook.context:
             yield self._koppel_line(line.text.get(lang), None, lang)
         rows = []
@@ -212,7 +238,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         else:
             yield Static(Content(t("overview.all_done", lang)), classes="state-note")
             if playbook.outro:
-                yield plain_markdown(md_escape(playbook.outro.get(lang)))
+                yield from prose(playbook.outro.get(lang))
 
     # -- pieces ---------------------------------------------------------------------------
     def _compose_step(self, facts: StepFacts, lang: str) -> ComposeResult:
@@ -244,7 +270,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         first_of_section = section.steps[0].id == step.id
         if section.intro and (self.view.section_intro or first_of_section):
             yield Static(Content(section.title.get(lang)), classes="section-intro-title")
-            yield plain_markdown(md_escape(section.intro.get(lang))).add_class("section-intro")
+            yield from prose(section.intro.get(lang), "section-intro")
         yield from self._compose_text(step, lang, ref.administratie)
         yield from self._compose_kind(facts, lang)
 
@@ -255,7 +281,7 @@ class StepDetail(VerticalScroll, can_focus=True):
 
     def _compose_text(self, step: Step, lang: str, administratie: str | None) -> ComposeResult:
         if step.intro:
-            yield plain_markdown(md_escape(step.intro.get(lang)))
+            yield from prose(step.intro.get(lang))
         count = len(step.instructions)
         # what goes between the instructions, by the number it follows: the note's warnings, then koppel's lines
         inserts: list[tuple[int, int, Static]] = [
@@ -273,7 +299,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         if first <= count:
             yield plain_markdown(instructions_markdown(step, lang, first, count))
         if step.outro:
-            yield plain_markdown(md_escape(step.outro.get(lang)))
+            yield from prose(step.outro.get(lang))
 
     def _compose_kind(self, facts: StepFacts, lang: str) -> ComposeResult:
         key, step, status, entry = facts.ref.key, facts.ref.step, facts.status, facts.entry
