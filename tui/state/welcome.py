@@ -25,13 +25,10 @@ class WelcomeBack(NamedTuple):  # not a dataclass: the headless commands never i
 
 
 def humanize_ago(delta: Any, lang: str) -> str:
+    """ "3 uur geleden", "1 day ago", "zojuist": rows of the text tables, one and many apart."""
     seconds = max(0, int(delta.total_seconds()))
-    units = [(86400, "dag", "dagen", "day", "days"), (3600, "uur", "uur", "hour", "hours"),
-             (60, "minuut", "minuten", "minute", "minutes")]
-    for size, nl_one, nl_many, en_one, en_many in units:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size:
             count = seconds // size
-            if lang == "en":
-                return f"{count} {en_one if count == 1 else en_many} ago"
-            return f"{count} {nl_one if count == 1 else nl_many} geleden"
-    return "just now" if lang == "en" else "zojuist"
+            return t(f"ago.{unit}_{'one' if count == 1 else 'many'}", lang, n=count)
+    return t("ago.now", lang)

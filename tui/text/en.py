@@ -51,6 +51,13 @@ TEXT: dict[str, str] = {
     "msg.not_saved": "Not saved",
     "msg.welcome": "Welcome back: last worked {ago}",
     "msg.welcome_by": "Welcome back: last worked {ago} by {by}",
+    "ago.day_one": "{n} day ago",
+    "ago.day_many": "{n} days ago",
+    "ago.hour_one": "{n} hour ago",
+    "ago.hour_many": "{n} hours ago",
+    "ago.minute_one": "{n} minute ago",
+    "ago.minute_many": "{n} minutes ago",
+    "ago.now": "just now",
     "msg.saved_again": "Saved again: the progress is on disk.",
     "msg.quit_unsaved": (
         "Free some space (or fix it) and quit again. Quit once more now and the last changes are lost."

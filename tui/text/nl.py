@@ -51,6 +51,13 @@ TEXT: dict[str, str] = {
     "msg.not_saved": "Niet opgeslagen",
     "msg.welcome": "Welkom terug: laatst gewerkt {ago}",
     "msg.welcome_by": "Welkom terug: laatst gewerkt {ago} door {by}",
+    "ago.day_one": "{n} dag geleden",
+    "ago.day_many": "{n} dagen geleden",
+    "ago.hour_one": "{n} uur geleden",
+    "ago.hour_many": "{n} uur geleden",
+    "ago.minute_one": "{n} minuut geleden",
+    "ago.minute_many": "{n} minuten geleden",
+    "ago.now": "zojuist",
     "msg.saved_again": "Weer opgeslagen: de voortgang staat op schijf.",
     "msg.quit_unsaved": (
         "Maak ruimte vrij (of los het op) en stop opnieuw. Stopt u nu nogmaals, dan gaan de laatste "
