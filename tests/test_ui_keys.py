@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Static
+from textual.widgets import Button, Select, Static
 
 from tests.pdfs import licence_pdf
 from tests.ui_helpers import current_key, footer_keys, go, make_app, said, screen_lines, settle
@@ -111,3 +111,26 @@ async def test_footer_at_60_columns_keeps_help_and_the_palette_whole() -> None:
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
         assert {"space", "r", "esc", "n", "q", "f1", "^p"} <= set(footer_keys(app))  # room again: all back
+
+
+async def test_no_letter_is_a_command_from_a_closed_choice_list() -> None:
+    """Found in the tmux walk: 'n' on the edition's (closed) choice list jumped to the next step; a
+    Select keeps no letters as an Input does, so the screen's letter keys fired from it."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go(pilot, app, "vereisten.editie")
+        await pilot.press("enter", "tab")  # the version, then the edition's choice list
+        await settle(pilot)
+        choice = app.focused
+        assert isinstance(choice, Select) and not choice.expanded
+        assert not {"n", "c", "q", "s", "r", "t"} & set(footer_keys(app)), footer_keys(app)
+        for letter in "ncsrtpq":
+            await pilot.press(letter)
+            await settle(pilot)
+            assert app.is_running and current_key(app) == "vereisten.editie" and app.focused is choice, letter
+            assert not app.main_screen.has_class("-tree-hidden")
+            assert said(app) == "Letters doen niets in een keuzelijst: spatie opent, Enter slaat op."
+        await pilot.press("space")  # its own key still opens it
+        await settle(pilot)
+        assert choice.expanded

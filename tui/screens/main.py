@@ -229,7 +229,9 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
 
     def on_key(self, event: Key) -> None:
         """A letter that is no key anywhere here says so (the keys table's keys say their own why)."""
-        if event.is_printable and not self._typing() and event.key not in self.app.active_bindings:
+        if event.is_printable and self._choosing() and event.key != "space":
+            self.say(t("why.in_choice", self.lang))  # a letter in a closed choice list: not a command
+        elif event.is_printable and not self._typing() and event.key not in self.app.active_bindings:
             self.say(t("why.no_key", self.lang, letter=event.character))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:

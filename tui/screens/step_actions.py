@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.actions import parse as parse_action
-from textual.widgets import Input, Tree
+from textual.widgets import Input, Select, Tree
 
 from tui.keys import Now, Verdict, by_action, row, verdict_for_key
 from tui.screens.dialogs import ConfirmDialog, SkipDialog
@@ -46,7 +46,11 @@ class StepActions:
         return True if state == "shown" else None if state == "greyed" else False
 
     def _typing(self) -> bool:
-        return isinstance(self.app.focused, Input)
+        """A field that takes text or a choice has the keys: no letter is a command there."""
+        return isinstance(self.app.focused, (Input, Select))
+
+    def _choosing(self) -> bool:
+        return isinstance(self.app.focused, Select)
 
     def verdict(self, key_id: str) -> Verdict:
         """Whether a key would do something now, wherever the focus is (the palette, the buttons)."""

@@ -80,6 +80,7 @@ TEXT: dict[str, str] = {
     "msg.fields_first": "Correct the fields first.",
     # why a key does nothing here (the keys table's reasons)
     "why.no_key": "'{letter}' does nothing here; F1 lists the keys.",
+    "why.in_choice": "Letters do nothing in a choice list: space opens, Enter saves.",
     "why.no_step": "Choose a step in the list first.",
     "why.read_only": "Read-only: nothing changes here.",
     "why.form_enter": "A form is saved with Enter in a field.",

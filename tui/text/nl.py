@@ -81,6 +81,7 @@ TEXT: dict[str, str] = {
     "msg.fields_first": "Verbeter eerst de velden.",
     # why a key does nothing here (the keys table's reasons)
     "why.no_key": "'{letter}' doet hier niets; F1 toont de toetsen.",
+    "why.in_choice": "Letters doen niets in een keuzelijst: spatie opent, Enter slaat op.",
     "why.no_step": "Kies eerst een stap in de lijst.",
     "why.read_only": "Alleen-lezen: hier verandert niets.",
     "why.form_enter": "Een formulier slaat u op met Enter in een veld.",

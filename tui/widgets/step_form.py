@@ -88,6 +88,11 @@ class ChoiceSelect(Select[str]):
         super().__init__(*args, **kwargs)
         install(self, "choice", lang)
 
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Letters stay here, as in a text field: none is a command of the screen behind it (n, q, c
+        fired from a closed list), so none shows in the footer either; the screen says why."""
+        return character is not None and character.isprintable()
+
     def action_submit_form(self) -> None:
         form = next((a for a in self.ancestors if isinstance(a, StepForm)), None)
         if form is not None:
