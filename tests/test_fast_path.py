@@ -15,29 +15,42 @@ from typing import Callable
 import pytest
 
 from tests.test_scale_playbook import playbook_text
+from tui import __version__
 from tui.state.paths import default_server
 from tui.state.session import Session, open_session
 
-# runs koppel as `python -m tui` does, then says whether pydantic was ever imported
+# what a fast command must never load (issue 11: each costs more than the command's own work):
+# pydantic, and the modules the fast road was cut free of (dataclasses pulls inspect, hashlib
+# OpenSSL, shutil bz2 and lzma, filelock asyncio-era machinery, tui.secrets traceback and threading)
+HEAVY = ("pydantic", "dataclasses", "socket", "hashlib", "secrets", "shutil", "filelock", "tui.secrets", "markdown_it")
+
+# runs koppel as `python -m tui` does, then says which of HEAVY were ever imported
 RUN = ("import sys, runpy\nsys.argv = ['koppel', *sys.argv[1:]]\n"
        "try:\n    runpy.run_module('tui', run_name='__main__')\n"
-       "finally:\n    sys.stderr.write('pydantic=%s' % ('pydantic' in sys.modules))\n")
+       f"finally:\n    sys.stderr.write('heavy=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n")
 
 
-def koppel(env: dict[str, str], *args: str) -> tuple[int, bytes, bytes, bool]:
+def koppel(env: dict[str, str], *args: str) -> tuple[int, bytes, bytes, set[str]]:
     done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, env=env, timeout=120)
-    stderr, _, used = done.stderr.rpartition(b"pydantic=")
-    return done.returncode, done.stdout, stderr, used == b"True"
+    stderr, _, heavy = done.stderr.rpartition(b"heavy=")
+    return done.returncode, done.stdout, stderr, set(filter(None, heavy.decode().split(",")))
 
 
 def full_then_fast(env: dict[str, str], home: Path, *args: str) -> None:
     """The same command by both roads: the same exit code, stdout and stderr."""
     shutil.rmtree(home / "cache", ignore_errors=True)
-    *full, full_pydantic = koppel(env, *args)
-    *fast, fast_pydantic = koppel(env, *args)
-    assert full_pydantic and not fast_pydantic, args  # the second run really took the fast road
+    *full, full_heavy = koppel(env, *args)
+    *fast, fast_heavy = koppel(env, *args)
+    assert "pydantic" in full_heavy and not fast_heavy, (args, fast_heavy)  # the second run really took the fast road
     assert fast == full, args
     assert full[0] == 0 and full[1], full
+
+
+def test_version_loads_nothing_of_koppel(subprocess_env: dict[str, str]) -> None:
+    code = ("import runpy, sys\nsys.argv = ['koppel', '--version']\ntry:\n    runpy.run_module('tui', run_name='__main__')\n"
+            "finally:\n    sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('tui') or m == 'argparse')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"koppel {__version__}\n", "tui")
 
 
 def seeded(change: Callable[[Session], None], server: str = "srv01", **kwargs: object) -> None:
@@ -102,15 +115,15 @@ def test_a_changed_state_or_playbook_is_never_read_from_the_cache(koppel_home: P
     seeded(lambda session: None)
     full_then_fast(subprocess_env, koppel_home, "status", "--server", "srv01", "--json")
     seeded(lambda session: setattr(session.state.step(session.refs()[0].key), "status", "skipped"))
-    code, out, _, used_pydantic = koppel(subprocess_env, "status", "--server", "srv01", "--json")
-    assert used_pydantic  # new bytes: the models judge them first
+    code, out, _, heavy = koppel(subprocess_env, "status", "--server", "srv01", "--json")
+    assert "pydantic" in heavy  # new bytes: the models judge them first
     assert json.loads(out)["steps"][0]["status"] == "skipped"
     custom = tmp_path / "custom.toml"
     custom.write_text(playbook_text(1), encoding="utf-8")
     koppel(subprocess_env, "playbook", "show", "--playbook", str(custom))
     custom.write_text(playbook_text(2), encoding="utf-8")
-    code, out, _, used_pydantic = koppel(subprocess_env, "playbook", "show", "--playbook", str(custom), "--json")
-    assert used_pydantic and len(json.loads(out)["sections"][0]["steps"]) == 2
+    code, out, _, heavy = koppel(subprocess_env, "playbook", "show", "--playbook", str(custom), "--json")
+    assert "pydantic" in heavy and len(json.loads(out)["sections"][0]["steps"]) == 2
 
 
 def test_a_damaged_state_takes_the_full_road(koppel_home: Path, subprocess_env: dict[str, str]) -> None:
@@ -118,5 +131,5 @@ def test_a_damaged_state_takes_the_full_road(koppel_home: Path, subprocess_env: 
     koppel(subprocess_env, "status", "--server", "srv01")  # remembers the good file
     path = koppel_home / "state" / "srv01.json"
     path.write_bytes(path.read_bytes()[:-20])
-    code, out, err, used_pydantic = koppel(subprocess_env, "status", "--server", "srv01")
-    assert used_pydantic and "beschadigd".encode() in err  # the full road says so (KOPPEL_LANG nl)
+    code, out, err, heavy = koppel(subprocess_env, "status", "--server", "srv01")
+    assert "pydantic" in heavy and "beschadigd".encode() in err  # the full road says so (KOPPEL_LANG nl)

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Sequence
 
-from tui import __version__, console
+from tui import __version__
 from tui.exit_codes import EXIT_PROBLEM, EXIT_USAGE
 
 
@@ -128,6 +128,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"] and sys.stdout is not None:
+        print(f"koppel {__version__}")  # what argparse's --version prints, without the parser (issue 11)
+        return 0
+    from tui import console
+
     console.make_streams_safe()  # before anything is printed, --help included
     args = build_parser().parse_args(argv)
     from tui import headless  # after parsing: --version and --help need none of it
@@ -204,6 +209,8 @@ def launch(args: argparse.Namespace) -> int:
     from tui.checks.engine import LogFile
 
     notices = [str(in_lang(p, session.lang)) for p in session.store.phrases] if session.store else []  # the state's language too
+    from tui import console
+
     app = KoppelApp(session=session, ascii_mode=console.plain_console(args.ascii), lang=session.lang, notices=notices,
                     log_file=LogFile(session.log_path) if session.log_path else None)
     _flush_on_hangup(app)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager, Iterable, Protocol
 
 from tui import __version__
-from tui.secrets import holds_lasting_secret
 from tui.state.checklist import Checklist, StepRef, UnknownStep
 from tui.state.counts import CLOSED, Tally
 from tui.state.errors import NotOptional, ReadOnly, SaveFailed, SessionError, StateUnavailable, StepBlocked
@@ -200,6 +199,8 @@ class Session:
         self._changed()
 
     def save_draft(self, key: str, values: dict[str, Any]) -> None:
+        from tui.secrets import holds_lasting_secret  # here: a status read from plain JSON handles no secret (issue 11)
+
         if self.read_only:
             return
         ref = self.ref(key)
