@@ -17,7 +17,6 @@ import ast
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -598,12 +597,3 @@ def test_folder_fsync_is_posix_only(tmp_path: Path) -> None:
         with pytest.raises(FileNotFoundError):
             fsync_dir(tmp_path / "missing")
         fsync_dir(tmp_path)
-
-
-def test_hangup_signals_per_platform() -> None:
-    from tui.cli import hangup_signals
-
-    if os.name == "nt":  # the console window closing and Ctrl+Break arrive as SIGBREAK
-        assert hangup_signals(signal) == [signal.SIGTERM, signal.SIGBREAK]  # type: ignore[attr-defined]
-    else:
-        assert hangup_signals(signal) == [signal.SIGHUP, signal.SIGTERM]
