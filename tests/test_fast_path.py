@@ -133,3 +133,26 @@ def test_a_damaged_state_takes_the_full_road(koppel_home: Path, subprocess_env: 
     path.write_bytes(path.read_bytes()[:-20])
     code, out, err, heavy = koppel(subprocess_env, "status", "--server", "srv01")
     assert "pydantic" in heavy and "beschadigd".encode() in err  # the full road says so (KOPPEL_LANG nl)
+
+
+@pytest.mark.parametrize("extra", [(), ("--json",), ("--lang", "en")], ids=["text", "json", "en"])
+def test_servers_is_the_same_by_both_roads(extra: tuple[str, ...], koppel_home: Path,
+                                           subprocess_env: dict[str, str]) -> None:
+    seeded(mixed)
+    seeded(all_closed, server="av-srv02")
+    seeded(lambda session: None, server="nieuw")
+    damaged = koppel_home / "state" / "kapot.json"
+    damaged.write_text("{not json", encoding="utf-8")  # its problem is said alike (the models say it)
+    for listing in ("with a damaged file", "without"):
+        shutil.rmtree(koppel_home / "cache", ignore_errors=True)
+        *full, full_heavy = koppel(subprocess_env, "servers", *extra)
+        koppel(subprocess_env, "servers", *extra)  # the models judge each state once and remember it
+        *fast, fast_heavy = koppel(subprocess_env, "servers", *extra)
+        assert "pydantic" in full_heavy and fast == full and full[0] == 0 and b"av-srv02" in full[1], (listing, full)
+        assert (b"kapot" in full[1]) == (listing != "without")
+        damaged.unlink(missing_ok=True)
+    # filelock probes each server's lock, with its own dataclasses, hashlib and secrets
+    assert not fast_heavy - {"filelock", "dataclasses", "hashlib", "secrets"}, fast_heavy
+    (koppel_home / "state" / "nieuw.json").write_bytes((koppel_home / "state" / "srv01.json").read_bytes())
+    *changed, changed_heavy = koppel(subprocess_env, "servers", *extra)  # new bytes: the models read them
+    assert "pydantic" in changed_heavy and changed[1] != full[1]

@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int | None:
             return _status(args)
         if args.command == "playbook" and args.playbook_command == "show":
             return _playbook_show(args)
+        if args.command == "servers":
+            return _servers(args)
     except (OSError, ValueError):  # a cache or file that cannot be read this way: the full road says it
         return None
     return None
@@ -66,6 +68,44 @@ def _playbook_show(args: argparse.Namespace) -> int | None:
 
     playbook = _playbook(args)
     return None if playbook is None else show_playbook(playbook, default_lang(args.lang), args.json)
+
+
+def _servers(args: argparse.Namespace) -> int | None:
+    """Every server's row as the full road lists it; each state accepted before is read as plain
+    JSON, any other through the models (which remember it when they accept it)."""
+    from tui.headless.state_commands import show_servers
+    from tui.state.language import default_lang
+    from tui.state.listing import list_servers
+    from tui.state.session import Session
+
+    playbook = _playbook(args)
+    if playbook is None:
+        return None
+    home, lang = _home(args), default_lang(args.lang)
+    rows = list_servers(home, count=lambda state: Session(playbook, state, None, lang=lang).count(), lang=lang,
+                        decode=lambda raw, server: _decoded(home, server, raw))
+    return show_servers(rows, lang, args.json)
+
+
+def _decoded(home: Path, server: str, raw: bytes) -> tuple[Any, int]:
+    """What tui.state.migration.decode gives for ``raw`` (its Unusable raised alike): read as plain
+    JSON when these exact bytes were accepted before, else by the models."""
+    from tui.state.raw import read_state
+    from tui.state.schema import SCHEMA_VERSION
+
+    memo = home / CACHE / f"state-{server}.sha256"
+    digest = _digest(raw)
+    try:
+        if memo.read_text(encoding="ascii") == digest:
+            return read_state(raw, server), SCHEMA_VERSION
+    except OSError:
+        pass
+    from tui.state.migration import decode
+
+    state, version = decode(raw)
+    if state is not None and version == SCHEMA_VERSION:
+        _keep(memo, digest.encode("ascii"))
+    return state, version
 
 
 # -- the caches ----------------------------------------------------------------------------------

@@ -58,7 +58,13 @@ def servers(args: argparse.Namespace) -> int:
     lang = default_lang(args.lang)
     playbook = load_playbook(Path(args.playbook)) if args.playbook else load_builtin()
     rows = list_servers(koppel_home(args.home), count=lambda state: Session(playbook, state, None, lang=lang).count(), lang=lang)
-    if args.json:
+    return show_servers(rows, lang, args.json)
+
+
+def show_servers(rows: list[dict[str, Any]], lang: str, as_json: bool) -> int:
+    """The one body of ``koppel servers``, for rows listed through the models or from plain JSON
+    (tui.headless.fast)."""
+    if as_json:
         print_json([{**{k: v for k, v in row.items() if k != "count"},
                      **(row["count"].as_json() if row["count"] else {})} for row in rows])
         return EXIT_OK

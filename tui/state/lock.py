@@ -14,7 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from tui.state.atomic import write_atomically
-from tui.state.model import now
+from tui.state.schema import now
 from tui.state.paths import who
 
 LOCK_WAIT = 0.25  # s: rides out list_servers' momentary probe; a real owner holds the lock far longer

@@ -20,7 +20,6 @@ Secrets never get here: ``tui.state.session`` drops secret fields before they re
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import threading
@@ -28,15 +27,15 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from tui.limits import STATE_FILE_MAX_BYTES
 from tui.state.atomic import TEMP_NAME, read_if_exists, replace_retrying, write_atomically
-from tui.state.lock import ServerLock, StateInUse, holder
+from tui.state.listing import list_servers  # its home since the fast `koppel servers` (issue 11)
+from tui.state.lock import ServerLock, StateInUse
 from tui.state.migration import Unusable, decode
 from tui.state.model import SCHEMA_VERSION, ServerState
-from tui.state.paths import BadServerName, safe_server_name, state_dir
-from tui.text import Phrase, in_lang
+from tui.state.paths import safe_server_name, state_dir
+from tui.text import Phrase
 
 __all__ = ["StateInUse", "StateStore", "list_servers", "reset", "write_atomically"]
 
@@ -337,49 +336,6 @@ class StateStore:
 
 
 # --- all servers ---------------------------------------------------------------------------------
-
-
-def list_servers(home: Path, count: Callable[[ServerState], Any] | None = None, lang: str = "en") -> list[dict[str, Any]]:
-    """One summary per state file, sorted by server, without taking any lock for longer than a probe:
-
-    ``server``; ``cursor``; ``updated_at``; ``updated_by``; ``schema_version``; ``in_use_by``
-    ("user@host, pid N" or None); ``problem`` (why the file could not be read, in ``lang``, else None); with
-    ``count``, ``count``: what it returns for the state (None when the file cannot be read). The
-    count needs the playbook, so the caller gives it (tui.state.counts through a Session).
-    """
-    folder = state_dir(Path(home), create=False)  # a reader: a read-only home is no obstacle
-    if not folder.is_dir():
-        if any(part.exists() and not part.is_dir() for part in (folder, *folder.parents)):  # said plainly
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-        return []  # nothing was ever saved here
-    summaries = []
-    for path in sorted(folder.glob("*.json")):
-        server = path.name.removesuffix(".json")
-        try:
-            if safe_server_name(server) != server:  # not a file koppel wrote (upper case, ...)
-                continue
-        except BadServerName:  # also skips the .lock.json owner files
-            continue
-        summary: dict[str, Any] = {
-            "server": server, "cursor": None, "updated_at": None, "updated_by": None, "schema_version": None,
-            "in_use_by": holder(folder, server), "problem": None, **({"count": None} if count else {}),
-        }
-        try:  # each file on its own: one damaged or unreadable server never hides the others
-            raw = _read(path)
-            if raw is None:  # removed since the listing began
-                continue
-            state, summary["schema_version"] = decode(raw)
-        except (OSError, Unusable) as bad:
-            summary["problem"] = (bad.strerror or type(bad).__name__) if isinstance(bad, OSError) else in_lang(bad, lang)
-            state = None
-        if state is not None:
-            summary.update(cursor=state.cursor, updated_at=state.updated_at, updated_by=state.updated_by)
-            if count is not None:
-                summary["count"] = count(state)
-        elif summary["problem"] is None:
-            summary["problem"] = Phrase("servers.newer", version=summary["schema_version"]).said(lang)
-        summaries.append(summary)
-    return summaries
 
 
 def reset(home: Path, server: str) -> list[str]:
