@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from tests.pdfs import licence_pdf
-from tests.ui_helpers import current_key, footer_keys, go, make_app, said, screen_lines, settle
+from tests.ui_helpers import burst, current_key, footer_keys, go, make_app, said, screen_lines, settle
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.main import MainScreen
 
@@ -134,3 +134,20 @@ async def test_no_letter_is_a_command_from_a_closed_choice_list() -> None:
         await pilot.press("space")  # its own key still opens it
         await settle(pilot)
         assert choice.expanded
+
+
+async def test_keys_after_moving_and_enter_in_one_burst_go_to_the_step_landed_on() -> None:
+    """Found in the tmux walk: six arrows and Enter in one burst opened "Editie, versie en module"
+    but left the focus off its form (Enter came while the pane still showed a step passed on the
+    way), so what followed went to no field."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go(pilot, app, "vooraf.visma_bereikbaar")  # a form of its own (its extra addresses)
+        app.main_screen.tree.focus()
+        await settle(pilot)
+        burst(app, *["up"] * 6, "enter", *"9.8")
+        await settle(pilot, 10)
+        assert current_key(app) == "vereisten.editie"
+        assert isinstance(app.focused, Input) and app.focused.id == "field-versie", app.focused
+        assert app.focused.value == "9.8"

@@ -256,8 +256,12 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
         elif node.allow_expand:
             node.toggle()
 
-    def _focus_form(self) -> None:
-        self.detail.focus_first()
+    def _focus_form(self, tries: int = 200) -> None:
+        detail = self.detail
+        if tries and (detail._busy or detail.view != detail._wanted):  # still drawing a step passed on the way
+            self.set_timer(0.01, lambda: self._focus_form(tries - 1))  # the keys stay held till the form is there
+            return
+        detail.focus_first()
         self.app.call_later(self.app.keys.release)  # behind the focus change, which focus() queues on the app
 
     # -- checks ---------------------------------------------------------------------------
