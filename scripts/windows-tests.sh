@@ -28,5 +28,8 @@ write_pth "$PY_DIR" "$(winpath "$SITE")" "$(winpath "$ROOT")"
 cd "$ROOT"
 [ $# -gt 0 ] || set -- -n 2
 say "running the suite on Windows CPython: pytest $*"
+# Wine passes the Unix environment on; a Windows server has none of the host's CA settings (they name
+# /etc/ssl/... files): the tests see what Windows would (the pip fetch above may have needed them)
+unset SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
 # -p no:cacheprovider: the Linux run owns .pytest_cache
 wine_run "$PY_DIR/python.exe" -m pytest -p no:cacheprovider "$@"
