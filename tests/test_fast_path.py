@@ -156,3 +156,36 @@ def test_servers_is_the_same_by_both_roads(extra: tuple[str, ...], koppel_home: 
     (koppel_home / "state" / "nieuw.json").write_bytes((koppel_home / "state" / "srv01.json").read_bytes())
     *changed, changed_heavy = koppel(subprocess_env, "servers", *extra)  # new bytes: the models read them
     assert "pydantic" in changed_heavy and changed[1] != full[1]
+
+
+def test_the_app_and_the_full_road_read_the_playbook_from_its_copy(koppel_home: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_session (the app, check, report...) parses a playbook's TOML once; after that its
+    validated copy gives the same model, until the file changes or the copy is damaged."""
+    from tui.playbook import loader
+
+    parsed: list[str] = []
+    real_parse = loader.parse_toml
+    monkeypatch.setattr(loader, "parse_toml", lambda document: parsed.append(document) or real_parse(document))
+    custom = tmp_path / "custom.toml"
+    custom.write_text(playbook_text(3), encoding="utf-8")
+
+    def opened() -> object:
+        session = open_session(server="srv01", playbook_path=custom)
+        session.close()
+        return session.playbook
+
+    first, second = opened(), opened()
+    assert len(parsed) == 1 and second == first == loader.load_playbook(custom)  # the copy gave the second
+    parsed.clear()
+    custom.write_text(playbook_text(4), encoding="utf-8")
+    changed = opened()
+    assert len(parsed) == 1 and changed != first and changed == loader.load_playbook(custom)
+    for copy in (koppel_home / "cache").glob("playbook-*.json"):
+        copy.write_text("{damaged", encoding="utf-8")
+    parsed.clear()
+    assert opened() == changed and len(parsed) == 1  # a damaged copy: the TOML again
+    for _ in range(2):  # the built-in one alike
+        session = open_session(server="srv02")
+        session.close()
+        assert session.playbook == loader.load_builtin()

@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui import __version__
 from tui.limits import PLAYBOOK_FILE_MAX_BYTES, STATE_FILE_MAX_BYTES
-
-CACHE = "cache"
+from tui.state.playbook_copy import CACHE, copy_path
+from tui.state.playbook_copy import digest as _digest
+from tui.state.playbook_copy import keep as _keep
+from tui.state.playbook_copy import read_file as _read
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -115,42 +116,6 @@ def _home(args: argparse.Namespace) -> Path:
     return koppel_home(args.home)
 
 
-def _read(path: Path, max_bytes: int) -> bytes | None:
-    """A regular file's bytes within ``max_bytes``, else None (the full road says what is wrong)."""
-    from tui.state.atomic import read_if_exists
-
-    if not path.is_file():
-        return None
-    data = read_if_exists(path, max_bytes)
-    return data if data is not None and len(data) <= max_bytes else None
-
-
-def _digest(data: bytes) -> str:
-    return _sha256()(f"koppel {__version__}\0".encode() + data).hexdigest()
-
-
-def _sha256() -> Any:
-    """SHA-256 from CPython's own module (``_sha2`` since 3.12, ``_sha256`` before): hashlib would
-    first load OpenSSL, a twentieth of a fast status (issue 11); hashlib where neither exists."""
-    import importlib
-
-    try:
-        sha256 = importlib.import_module("_sha2" if sys.version_info >= (3, 12) else "_sha256").sha256
-    except (ImportError, AttributeError):
-        from hashlib import sha256
-    return sha256
-
-
-def _keep(path: Path, data: bytes) -> None:
-    from tui.state.atomic import write_atomically
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data)
-    except OSError:  # a read-only home: no cache, nothing else changes
-        pass
-
-
 def _playbook(args: argparse.Namespace) -> Any | None:
     """The playbook's plain copy; on a miss the models load it (a broken playbook: None, and the
     full road says why) and leave the copy for the next command."""
@@ -161,7 +126,7 @@ def _playbook(args: argparse.Namespace) -> Any | None:
     data = _read(source, PLAYBOOK_FILE_MAX_BYTES)
     if data is None:
         return None
-    cached = _home(args) / CACHE / f"playbook-{_digest(data)}.json"
+    cached = copy_path(_home(args), data)
     try:
         return plain_playbook(json.loads(cached.read_bytes()))
     except (OSError, ValueError):

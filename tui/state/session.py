@@ -404,13 +404,14 @@ def open_session(home: str | Path | None = None, server: str | None = None, *, r
     """Resolve paths, load the playbook, open the server's state (taking its lock): the one road
     the CLI, the app and the tests take. Raises PlaybookError, BadServerName, StateInUse,
     StateUnavailable (the folder cannot be used) and SaveFailed (the state cannot be written)."""
-    from tui.playbook.loader import load_builtin, load_playbook
+    from tui.state.playbook_copy import load_kept
+    from tui.playbooks import builtin_playbook_path
     from tui.state.paths import default_server, koppel_home, log_dir, safe_server_name
     from tui.state.store import StateStore
 
-    playbook = load_playbook(Path(playbook_path)) if playbook_path else load_builtin()
-    name = safe_server_name(server) if server is not None else default_server()
     root = koppel_home(home)
+    playbook = load_kept(Path(playbook_path) if playbook_path else builtin_playbook_path(), root)  # its copy: issue 11
+    name = safe_server_name(server) if server is not None else default_server()
     try:
         log_path = log_dir(root) / f"{name}.log"
         store = StateStore(root, name, read_only=read_only, app_version=__version__, lang=default_lang(lang))
