@@ -38,3 +38,26 @@ async def test_back_in_the_list_the_next_start_is_in_the_list_too() -> None:
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 5)
         assert isinstance(again.focused, Tree)
+
+
+async def test_a_half_typed_note_has_the_keys_again_after_the_plug_is_pulled() -> None:
+    """Found in the tmux walk: typing the note of "Gateway (OPG) downloaden" when the session was
+    killed, koppel came back with the draft but the keys in the list (a note is no form field)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.session.submit("vereisten.editie", {"versie": "9.8", "editie": "Team", "module_autoreport": "ja"})
+        await settle(pilot)
+        app.main_screen.goto("vooraf.gateway_download")  # a manual step: its note takes text
+        await settle(pilot)
+        await pilot.press("enter", *"gedownload door Pi")
+        await settle(pilot)
+        assert isinstance(app.focused, Input) and app.focused.id == "manual-note"
+    assert app.session.state.focus == "note"
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 8)
+        assert current_key(again) == "vooraf.gateway_download"
+        assert isinstance(again.focused, Input) and again.focused.id == "manual-note", again.focused
+        assert again.focused.value == "gedownload door Pi"
+        await pilot.press(*"et")
+        assert again.focused.value == "gedownload door Piet"

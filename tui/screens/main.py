@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.events import DescendantFocus, Key, Resize
+from textual.events import Key, Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Tree
@@ -19,6 +19,7 @@ from textual.worker import Worker
 
 from tui.runs import Outcome, Run, RunRegistry, StepRunner
 from tui.screens.copying import CopyByCheck
+from tui.screens.focusing import Focusing
 from tui.screens.host import Host
 from tui.screens.saves import SaveWatch
 from tui.screens.step_actions import StepActions
@@ -31,13 +32,13 @@ from tui.widgets.footer import KoppelFooter
 from tui.widgets.header import NoticeBand, StatusHeader
 from tui.widgets.keyed import bindings, install
 from tui.widgets.step_detail import StepDetail, View
-from tui.widgets.step_form import FieldRow, StepForm
+from tui.widgets.step_form import StepForm
 
 NARROW_WIDTH = 80
 SAVE_WATCH = 1.0  # s: how often a failed save is looked for (the background saver's) and retried
 
 
-class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]):
+class MainScreen(StepActions, CopyByCheck, FormHandlers, Focusing, SaveWatch, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
 
     app: Host  # type: ignore[assignment]  # the app is above the screens: known by what they use of it
@@ -107,6 +108,7 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
         if start and self.session.has(start):
             self._resume_focus = (start, field_id) if field_id else None  # given back once its form is there
             self.goto(start)
+            self.call_after_refresh(self._give_back_note)  # a manual step's note: given back too
         else:  # a first visit opens on the note's introduction
             self.tree.select_overview()
         self.tree.focus()
@@ -234,19 +236,6 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
         elif event.is_printable and not self._typing() and event.key not in self.app.active_bindings:
             self.say(t("why.no_key", self.lang, letter=event.character))
 
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        """Which field has the keys, kept with the cursor (a resume gives it back)."""
-        row = next((w for w in event.widget.ancestors_with_self if isinstance(w, FieldRow)), None)
-        if not self.session.read_only:
-            self.session.set_focus(row.field.id if row is not None else None)
-
-    def on_step_form_shown(self, event: StepForm.Shown) -> None:
-        if self.session.read_only:  # fields shown, not typed in: nothing would be kept
-            event.form.disabled = True
-        resume, self._resume_focus = self._resume_focus, None
-        if resume is not None and resume[0] == self.key:
-            event.form.focus_field(resume[1])
-
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeInfo]) -> None:
         node = event.node
@@ -255,14 +244,6 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, SaveWatch, Screen[None]
             self.call_after_refresh(self._focus_form)
         elif node.allow_expand:
             node.toggle()
-
-    def _focus_form(self, tries: int = 200) -> None:
-        detail = self.detail
-        if tries and (detail._busy or detail.view != detail._wanted):  # still drawing a step passed on the way
-            self.set_timer(0.01, lambda: self._focus_form(tries - 1))  # the keys stay held till the form is there
-            return
-        detail.focus_first()
-        self.app.call_later(self.app.keys.release)  # behind the focus change, which focus() queues on the app
 
     # -- checks ---------------------------------------------------------------------------
     def action_run(self) -> None:

@@ -314,7 +314,8 @@ class StepDetail(VerticalScroll, can_focus=True):
         if step.check is None:  # manual
             if status != "done":
                 note = (entry.draft or {}).get(NOTE_DRAFT, entry.note)
-                yield Input(note, placeholder=t("detail.manual_note", lang), compact=True, id="manual-note")
+                yield Input(note, placeholder=t("detail.manual_note", lang), compact=True, id="manual-note",
+                            select_on_focus=False)  # a half-typed note is kept, not replaced by the next key
             with Horizontal(classes="buttons"):
                 label = button_label("step.reopen" if status == "done" else "step.confirm", lang)
                 yield Button(label, id="confirm", compact=True, disabled=status == "blocked")
