@@ -22,7 +22,17 @@ Shot = tuple[str, tuple[int, int], dict, Callable[..., Awaitable[None]] | None]
 
 
 async def _form_errors(app, pilot) -> None:
+    from textual.widgets import Input
+
     await pilot.press("enter", *"9.7", "enter")
+    for field in app.screen.query(Input):  # the caret blinks: one picture, not two
+        field.cursor_blink = False
+
+
+async def _refused(app, pilot) -> None:
+    app.main_screen.goto("vooraf.gateway_download")  # a manual step: no check of its own
+    await pilot.pause()
+    await pilot.press("r")  # why it does nothing, on the status line: the step stays in view
 
 
 async def _check_log(app, pilot) -> None:
@@ -58,6 +68,7 @@ SHOTS: list[Shot] = [
     ("english-120x40", (120, 40), {"lang": "en"}, None),
     ("choice-list-60x20", (60, 20), {"fresh": True}, _choice_list),
     ("saved-status-line", (80, 24), {"fresh": True}, _saved),
+    ("refused-status-line-en", (80, 24), {"lang": "en"}, _refused),
     ("focused-field-256", (80, 24), {"fresh": True, "colors": "256"}, _focused),
 ]
 
