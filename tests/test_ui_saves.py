@@ -11,6 +11,7 @@ import asyncio
 import errno
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,6 @@ async def test_done_and_run_on_a_full_disk_are_errors_not_crashes(disk: Disk, ko
         assert "NIET OPGESLAGEN" in header(app)
         assert app.session.status(MANUAL) == "done"  # kept in memory, and shown so
         assert on_disk(koppel_home, MANUAL) == {}
-
         await go(pilot, app, STEP)
         await pilot.press("r")  # a run that cannot be recorded does not start
         await settle(pilot)
@@ -166,3 +166,37 @@ async def test_quit_on_a_full_disk_stays_once_then_leaves_saying_what_was_lost(
     assert app.return_code == 1
     said = " ".join(capsys.readouterr().err.split())  # printed as koppel ends, wrapped to the terminal
     assert said.startswith(SAID) and said.endswith("de laatste wijzigingen zijn niet bewaard.")
+
+
+async def test_a_retry_while_the_saver_is_failing_too_keeps_the_failure_said_once(
+    disk: Disk, koppel_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RED on main under load: the failure was said twice. The once-a-second retry came while the
+    background saver was itself trying (and failing) to write: flush waited for that try, found
+    nothing of its own to write and returned, so the screen took it for a success, cleared the mark
+    and said the next failure again. Now flush writes what a failed try put back, and fails too."""
+    import threading
+
+    saver_writing = threading.Event()
+    real = atomic.write_temp
+
+    def slow_on_the_saver(beside: Path, data: bytes) -> Path:
+        if disk.full and threading.current_thread().name.startswith("koppel-save"):
+            saver_writing.set()
+            time.sleep(0.3)  # the saver is mid-write when the screen's retry comes
+        return real(beside, data)
+
+    monkeypatch.setattr(atomic, "write_temp", slow_on_the_saver)  # then the fixture's full disk
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.session.store.SAVE_DELAY = 0.05
+        await settle(pilot)
+        errors = spy(app)
+        await go(pilot, app, STEP)
+        disk.full = True
+        await pilot.press("enter", *"https://example.nl")  # drafts: the background saver writes them
+        await wait_until(pilot, saver_writing.is_set)
+        app.main_screen.retry_saves()  # the once-a-second retry, while the saver's try is under way
+        await settle(pilot)
+        assert "NIET OPGESLAGEN" in header(app), "the retry was taken for a success"
+        assert len(errors) == 1 and SAID in errors[0], errors

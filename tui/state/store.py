@@ -306,13 +306,16 @@ class StateStore:
         """Write a scheduled save now, if there is one, and wait for a background write under way."""
         if self.read_only or self._closed:
             return
-        snapshot = self._snapshot()
-        if snapshot is not None:
-            number, data, state = snapshot
-            self._store(number, data, retry=state)
-        with self._cond:
-            while self._settled < self._taken:
-                self._cond.wait()
+        for _ in range(2):  # twice: the saver's own try, waited for here, may fail and put it back
+            snapshot = self._snapshot()
+            if snapshot is not None:
+                number, data, state = snapshot
+                self._store(number, data, retry=state)  # a failure raises: the caller says it
+            with self._cond:
+                while self._settled < self._taken:
+                    self._cond.wait()
+                if self._pending is None:
+                    return
 
     def close(self) -> None:
         """Write what is pending, stop the saver, release the lock. Safe to call twice.
