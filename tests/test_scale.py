@@ -17,7 +17,7 @@ from textual.widgets import Tree
 
 from tests.ui_helpers import go, settle
 from tui.app import KoppelApp
-from tui.state import session as session_module
+from tui.state import checklist as checklist_module
 from tui.state.session import Session, open_session
 
 SCOPED_MANUAL = "aangifteprofiel.vastleggen"  # a manual step repeated per administratie
@@ -28,13 +28,13 @@ class Counts:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: Counter[str] = Counter()
-        real_ref = session_module.StepRef
+        real_ref = checklist_module.StepRef  # built by the checklist since session.py was split
 
         def counted_ref(*args: Any, **kwargs: Any) -> Any:
             self.calls["step refs built"] += 1
             return real_ref(*args, **kwargs)
 
-        monkeypatch.setattr(session_module, "StepRef", counted_ref)
+        monkeypatch.setattr(checklist_module, "StepRef", counted_ref)
         self._wrap(monkeypatch, Session, "status", "statuses computed")
         self._wrap(monkeypatch, Tree, "_add_node", "tree nodes added")
 
