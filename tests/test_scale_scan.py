@@ -52,3 +52,26 @@ def test_the_scan_finds_the_line() -> None:
     deep = "x = 1\n" * 3 + "a = " + "[" * (NESTING_MAX + 1) + "]" * (NESTING_MAX + 1)
     assert too_deep_at(deep) == every_character(deep) == 4
     assert too_deep_at('s = "' + "[" * 99 + '"') is None
+
+
+def cut_by_every_cell(text: str, room: int) -> int:
+    """The log pane's cut as it was: a loop over every character, asking each one's width."""
+    from rich.cells import cell_len
+
+    cells = 0
+    for index, char in enumerate(text):
+        cells += cell_len(char)
+        if cells > room:
+            break
+    space = text.rfind(" ", 0, index + 1)
+    return space + 1 if space >= room // 2 else max(index, 1)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab /:.-_\t\x1bé漢")), min_size=1, max_size=120), st.integers(1, 60))
+@example("a" * 50, 10)
+@example("een regel met woorden en een heel-lang-pad/naar/iets", 20)
+def test_the_log_pane_cuts_where_the_loop_over_every_cell_cut(text: str, room: int) -> None:
+    from tui.widgets.log_pane import _cut
+
+    assert _cut(text, room) == cut_by_every_cell(text, room)

@@ -65,6 +65,10 @@ def wrap_line(line: str, width: int) -> list[str]:
 def _cut(text: str, room: int) -> int:
     """Where ``text`` is broken to fit ``room`` cells: after the last space in the second half of
     what fits, else right where it no longer fits (a URL, a path)."""
+    if text.isascii() and text.isprintable():  # one cell each: no loop (most log lines; issue 11)
+        index = min(room, len(text) - 1)
+        space = text.rfind(" ", 0, index + 1)
+        return space + 1 if space >= room // 2 else max(index, 1)
     cells = 0
     for index, char in enumerate(text):
         cells += cell_len(char)
