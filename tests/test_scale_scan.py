@@ -75,3 +75,32 @@ def test_the_log_pane_cuts_where_the_loop_over_every_cell_cut(text: str, room: i
     from tui.widgets.log_pane import _cut
 
     assert _cut(text, room) == cut_by_every_cell(text, room)
+
+
+def wrap_by_every_cell(line: str, width: int) -> list[str]:
+    """The log pane's wrap as it was (with the cut as it was)."""
+    from rich.cells import cell_len
+
+    from tui.widgets.log_pane import CONTINUED
+
+    rows: list[str] = []
+    rest = line.expandtabs()
+    while True:
+        room = width - (len(CONTINUED) if rows else 0)
+        lead = CONTINUED if rows else ""
+        if cell_len(rest) <= room:
+            return [*rows, lead + rest]
+        cut = cut_by_every_cell(rest, room)
+        rows.append(lead + rest[:cut].rstrip(" "))
+        rest = rest[cut:].lstrip(" ")
+        if not rest:
+            return rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab /:.-_\t\x1bé漢")), max_size=200), st.integers(12, 60))
+@example("een regel met woorden en een heel-lang-pad/naar/iets " * 4, 20)
+def test_the_log_pane_wraps_as_the_loop_over_every_cell_wrapped(line: str, width: int) -> None:
+    from tui.widgets.log_pane import wrap_line
+
+    assert wrap_line(line, width) == wrap_by_every_cell(line, width)

@@ -50,10 +50,11 @@ def wrap_line(line: str, width: int) -> list[str]:
     the rows after the first indented by CONTINUED."""
     rows: list[str] = []
     rest = line.expandtabs()
+    cells = len if rest.isascii() and rest.isprintable() else cell_len  # one cell each: no lookups (issue 11)
     while True:
         room = width - (len(CONTINUED) if rows else 0)
         lead = CONTINUED if rows else ""
-        if cell_len(rest) <= room:
+        if cells(rest) <= room:
             return [*rows, lead + rest]
         cut = _cut(rest, room)
         rows.append(lead + rest[:cut].rstrip(" "))
