@@ -597,3 +597,31 @@ def test_folder_fsync_is_posix_only(tmp_path: Path) -> None:
         with pytest.raises(FileNotFoundError):
             fsync_dir(tmp_path / "missing")
         fsync_dir(tmp_path)
+
+
+PROBE = """
+import json, sys
+from pathlib import Path
+from tui.state.lock import holder
+folder = Path(sys.argv[1])
+print(json.dumps({"held": holder(folder, "held"), "free": holder(folder, "free"), "filelock": "filelock" in sys.modules}))
+"""
+
+
+def test_the_lock_probe_of_koppel_servers(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    """A lock held by another process is seen as held, a free one as free; on POSIX without importing
+    filelock (flock, as filelock takes it), on Windows through filelock (msvcrt)."""
+    from tui.state.lock import ServerLock
+
+    (tmp_path / "free.lock").write_bytes(b"")  # left by a koppel that ended
+    held = ServerLock(tmp_path, "held", "test")
+    held.acquire()
+    try:
+        done = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path)], capture_output=True, timeout=120,
+                              env=subprocess_env, cwd=ROOT)
+    finally:
+        held.release()
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["held"] is not None and seen["held"].endswith(f"pid {os.getpid()}") and seen["free"] is None
+    assert seen["filelock"] is (os.name == "nt")
