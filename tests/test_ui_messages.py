@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets._toast import Toast
 
-from tests.ui_helpers import fill_focused_form, go, make_app, said, screen_lines, seed_progress, settle
+from tests.ui_helpers import band, fill_focused_form, go, make_app, said, screen_lines, seed_progress, settle
 from tui.text import t
 
 SIZES = [(80, 24), (60, 20)]
@@ -43,12 +43,16 @@ async def test_welcome_back_covers_neither_the_draft_nor_the_instructions(size: 
     async with again.run_test(size=size) as pilot:
         await settle(pilot)
         lines = screen_lines(again)
-        assert lines[0].lstrip().startswith("Welkom terug: laatst gewerkt 3 uur geleden")
+        greeting = "Welkom terug: laatst gewerkt 3 uur geleden door admin@srv01"
+        if size[0] >= 80:
+            assert lines[0].lstrip().startswith(greeting)
+        else:  # longer than the line holds beside the count: whole, in the band under it, never cut
+            assert greeting in " ".join(band(again).split()) and "…" not in lines[0]
         assert lines[0].rstrip().endswith("2/23 gereed")  # the progress stays beside it
         assert not again.screen.query(Toast) and not again._notifications
         await pilot.press("tab")
         await settle(pilot)
-        assert said(again) == ""
+        assert said(again) == "" and band(again) == ""
 
 
 async def test_a_letter_that_is_no_key_here_says_so_in_one_line() -> None:
@@ -126,3 +130,21 @@ async def test_a_form_saved_with_a_warning_stays_in_view_with_the_warning_beside
         await pilot.press("n")  # on to the next open step when the admin has read it
         await settle(pilot)
         assert app.main_screen.key != "wizard.beheerder"
+
+
+async def test_a_reason_longer_than_the_line_is_said_whole_in_the_band() -> None:
+    """At 60 columns the status line holds about 50 characters beside the count; what a blocked
+    step waits for can be longer: it goes to the band under the header, whole, never cut."""
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await go(pilot, app, "wizard.licentie")  # waits for the steps before it
+        app.main_screen.tree.focus()
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        names = ", ".join(b.title("nl") for b in app.session.blockers("wizard.licentie"))
+        why = f"Deze stap wacht op: {names}"
+        assert len(why) > 55, why  # too long for the line beside "0/23"
+        assert why in " ".join(band(app).split()) and said(app) == ""
+        assert "…" not in screen_lines(app)[0]

@@ -47,7 +47,7 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, Focusing, SaveWatch, Sc
     ascii_mode: var[bool] = var(False, init=False)
     unsaved: var[bool] = var(False, init=False)  # a save failed: what is on screen is not on disk
     said: var[str] = var("", init=False)  # the status line (the header): shown until the next key
-    notice, notice_error = var("", init=False), var(False, init=False)  # the band under it (``tell``)
+    notice, notice_kind = var("", init=False), var("warning", init=False)  # the band under it (``tell``)
 
     def __init__(self, lang: str = "nl", ascii_mode: bool = False, greeting: str = "",
                  notices: tuple[str, ...] = ()) -> None:
@@ -80,7 +80,7 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, Focusing, SaveWatch, Sc
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header").data_bind(MainScreen.lang, MainScreen.ascii_mode, MainScreen.unsaved,
                                                   message=MainScreen.said)
-        yield NoticeBand(id="notice").data_bind(text=MainScreen.notice, error=MainScreen.notice_error)
+        yield NoticeBand(id="notice").data_bind(text=MainScreen.notice, kind=MainScreen.notice_kind)
         with Horizontal(id="body"):
             yield ChecklistTree(self.session.playbook, lang=self.lang, ascii_mode=self.ascii_mode, id="tree")
             detail = StepDetail(self.session.playbook, SessionFacts(self.session), lang=self.lang,
@@ -102,8 +102,8 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, Focusing, SaveWatch, Sc
         self.set_class(self.session.read_only, "-read-only")  # no buttons, no typing: nothing is refused later
         self.show_verdicts()
         self.update_header()
-        self.say(self.greeting)
         self.tell("\n".join(self.notices))
+        self.say(self.greeting)
         start, field_id = self.session.state.cursor, self.session.state.focus
         if start and self.session.has(start):
             self._resume_focus = (start, field_id) if field_id else None  # given back once its form is there
@@ -155,7 +155,13 @@ class MainScreen(StepActions, CopyByCheck, FormHandlers, Focusing, SaveWatch, Sc
 
     def say(self, text: str) -> None:
         """A message on the status line, where it hides nothing (why a key does nothing, a refusal,
-        "Opgeslagen"); the next key takes it away (KoppelApp.on_event, ``heard``)."""
+        "Opgeslagen"); the next key takes it away (KoppelApp.on_event, ``heard``). Longer than the
+        line can hold whole (60 columns, a long list of steps waited for): the band, never cut."""
+        if text and not self.query_one(StatusHeader).holds(text, self.app.size.width):
+            self.said = ""
+            kind = self.notice_kind if self.notice else "said"  # a word of the status line's, not a warning
+            self.tell("\n".join(filter(None, (text, self.notice))), kind == "error", said=kind == "said")
+            return
         self.said = text
 
     def refresh_all(self) -> None:

@@ -20,12 +20,12 @@ class SaveWatch:
     unsaved: bool  # the screen's reactive: the header binds to it
     said: str  # the status line (the header's message)
     notice: str  # the band under the header (tui.widgets.header.NoticeBand)
-    notice_error: bool
+    notice_kind: str  # "warning", "error", or "said" (the status line's, too long for it)
 
-    def tell(self, text: str, error: bool = False) -> None:
+    def tell(self, text: str, error: bool = False, said: bool = False) -> None:
         """What takes more than a line, in the band under the header: it pushes the step down
         instead of covering it, and goes with the next key as the status line does."""
-        self.notice, self.notice_error = text, error
+        self.notice, self.notice_kind = text, "error" if error else "said" if said else "warning"
 
     def heard(self) -> None:
         """A key from the terminal: what was said has been seen (KoppelApp.on_event). Why a save

@@ -50,6 +50,11 @@ class StatusHeader(Widget):
     unsaved: reactive[bool] = reactive(False)  # a save failed: what is on screen is not on disk
     message: reactive[str] = reactive("")  # the screen's last word to the admin, until the next key
 
+    def holds(self, message: str, width: int) -> bool:
+        """Whether ``message`` fits whole beside the shortest count ("7/25") and the marks that stay."""
+        marks = [t("detail.read_only", self.lang)] * self.read_only + [t("header.unsaved", self.lang)] * self.unsaved
+        return len(message) + sum(len(m) + 3 for m in marks) + len(self.count.ratio) + 3 <= width
+
     def watch_read_only(self, read_only: bool) -> None:
         self.set_class(read_only, "-read-only")
 
@@ -108,15 +113,17 @@ class NoticeBand(Static):
     NoticeBand { display: none; height: auto; max-height: 6; padding: 0 1;
                  background: $warning 25%; color: $foreground; }
     NoticeBand.-error { background: $error 35%; }
+    NoticeBand.-said { background: $panel; color: $text-accent; text-style: bold; }
     NoticeBand.-shown { display: block; }
     """
 
     text: reactive[str] = reactive("")
-    error: reactive[bool] = reactive(False)
+    kind: reactive[str] = reactive("warning")  # "warning", "error", or "said" (a status line's word, too long)
 
     def watch_text(self, text: str) -> None:
         self.update(Content(text))
         self.set_class(bool(text), "-shown")
 
-    def watch_error(self, error: bool) -> None:
-        self.set_class(error, "-error")
+    def watch_kind(self, kind: str) -> None:
+        for name in ("warning", "error", "said"):
+            self.set_class(kind == name, f"-{name}")
