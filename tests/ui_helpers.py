@@ -123,8 +123,11 @@ async def choose(pilot: Pilot, select: Select, option: str) -> None:
 
 async def fill_focused_form(pilot: Pilot, values: dict[str, Any], *, paste: bool = False) -> None:
     """Type (or paste, as a terminal delivers a paste) / choose ``values`` field by field, moving
-    with tab, starting at the focused field."""
+    with tab, starting at the focused field: the one Enter gave the keys to, once it has (the key gate
+    holds the keys till the form is there; on a loaded machine that is after Pilot's pauses)."""
     app = pilot.app
+    await wait_until(pilot, lambda: app.keys.idle, timeout=20)
+    await pilot.pause()
     seen: set[str] = set()
     while True:
         widget = app.focused
