@@ -6,6 +6,7 @@ fills the caches), the next is answered without pydantic - both outputs compared
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,9 @@ from tui.state.session import Session, open_session
 # what a fast command must never load (issue 11: each costs more than the command's own work):
 # pydantic, and the modules the fast road was cut free of (dataclasses pulls inspect, hashlib
 # OpenSSL, shutil bz2 and lzma, filelock asyncio-era machinery, tui.secrets traceback and threading)
-HEAVY = ("pydantic", "dataclasses", "socket", "hashlib", "secrets", "shutil", "filelock", "tui.secrets", "markdown_it")
+# socket too where the kernel says the host name (uname); Windows has no uname: "this machine" asks socket there
+HEAVY = ("pydantic", "dataclasses", *(("socket",) if hasattr(os, "uname") else ()), "hashlib", "secrets", "shutil",
+         "filelock", "tui.secrets", "markdown_it")
 
 # runs koppel as `python -m tui` does, then says which of HEAVY were ever imported
 RUN = ("import sys, runpy\nsys.argv = ['koppel', *sys.argv[1:]]\n"
