@@ -66,7 +66,9 @@ class KoppelPalette(DismissOnce, CommandPalette):
     """Ctrl+P in the admin's language; in ASCII mode without the emoji magnifier."""
 
     def __init__(self, lang: str, ascii_mode: bool) -> None:
-        super().__init__(placeholder=t("cmd.search", lang), id="--command-palette")
+        # no fixed id: a palette just dismissed stays the app's child until it is removed, and a
+        # Ctrl+P typed right behind the Escape gave a second one the same id (DuplicateIds)
+        super().__init__(placeholder=t("cmd.search", lang))
         self.ascii_mode = ascii_mode
 
     def on_mount(self) -> None:

@@ -187,3 +187,26 @@ def test_a_password_typed_into_an_address_stays_masked_when_the_address_is_edite
     assert "S3ntinel-edited" not in str(session.state.step(key).draft)
     for path in koppel_home.rglob("*"):
         assert not path.is_file() or "S3ntinel-edited" not in path.read_text(errors="replace"), path
+
+
+@pytest.mark.parametrize("keys", [["escape", "ctrl+p"], ["ctrl+p", "escape", "ctrl+p", "escape", "ctrl+p"]])
+async def test_ctrl_p_while_the_last_palette_is_still_closing_opens_one(keys: list[str]) -> None:
+    """Escape (or a command chosen) takes the palette off the stack at once, but it stays the app's
+    child until it is removed; a Ctrl+P typed right behind it opened a second palette with the same
+    id: DuplicateIds '--command-palette', koppel ended with an internal error. Walker seed 1 with
+    bursts of up to 16 moves. Here the second open comes in the same tick as the dismissal, and as
+    type-ahead."""
+    app = make_app(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        app.screen.dismiss()
+        app.action_command_palette()
+        await settle(pilot)
+        assert app._exception is None
+        assert isinstance(app.screen, CommandPalette)
+        send_keys(app, keys)
+        await settle(pilot, rounds=8)
+        assert app._exception is None
+        assert isinstance(app.screen, CommandPalette)
+        assert sum(isinstance(screen, CommandPalette) for screen in app.screen_stack) == 1
