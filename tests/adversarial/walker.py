@@ -6,20 +6,24 @@ text, Tab, shift+Tab, Enter, Escape, pastes, type-ahead bursts, resizes (tiny on
 and the help. A sentinel password goes into every secret field and, as userinfo, into the proxy
 address. Quitting is allowed: the walk then starts koppel again on the same home (a resume).
 
-After every step: no exception, no failed worker, no crash screen, the app still shows one of its
-own screens (or left through a quit key), the sentinel in no notification, nor in the clipboard
-(unless copied from a plain field that shows it as the admin typed it there), and every
-status that changed was changed by a road (confirm, reopen, skip, submit, a check's start or end)
-that a key pressed in the last steps can take. Every ``SCAN_EVERY`` steps and at each app's end:
-the sentinel on no screen and in no file under KOPPEL_HOME (the state, its .bak, the log).
+A step is a burst: up to 16 moves (a few keys to a few dozen) sent in one go, as a terminal
+delivers type-ahead over a slow link, then one wait until koppel's type-ahead gate is idle and
+every queued message handled (no fixed pauses; the palette's search is waited for by its
+workers). Text that fits a field (the sentinel above all) is typed only where the focus is known:
+as a burst's first move, or in a form filled field by field.
 
-Keys go in as a terminal delivers them: a step's keys queued through the driver at once (the
-type-ahead gate and the bindings see real keys), then one wait until the gate is idle and every
-queued message handled; no fixed pauses (the palette's search is waited for by its workers).
+Each key is judged when koppel routes it (the gate hands it to what has the focus then): typed
+into a text field it is text, anything else a command. After every step: no exception, no failed
+worker, no crash screen, the app still shows one of its own screens (or left through its quit,
+asked by a quit key or the palette), the sentinel in no notification or status line, nor in the
+clipboard (unless copied from a plain field that shows it as the admin typed it there), and every
+status that changed was changed by a road (confirm, reopen, skip, submit, a check's start or end)
+that one of the last ``TRIGGER_KEYS`` command keys can take. Every ``SCAN_EVERY`` keys and at each
+app's end: the sentinel on no screen and in no file under KOPPEL_HOME (the state, its .bak, the log).
 
 Textual's private parts used (the Key event as Pilot builds it, waiting for the screen without
-Pilot's idle wait, the rendered lines, the bindings of a node): only here, in ``_key_event``,
-``Walk._quiet``, ``_screen_text`` and ``Walk._live_keys``.
+Pilot's idle wait, the rendered lines, the bindings of a node, the gate's routing): only here, in
+``_key_event``, ``Walk._quiet``, ``_screen_text``, ``Walk._live_keys`` and ``Walk._watch_keys``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import asyncio
 import base64
 import json
 import random
+import time
 import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
@@ -53,9 +58,13 @@ from tui.state.session import Session, open_session
 SERVER = "walk01"
 # every key of koppel's keys table, walked wherever the walk is (a key that does not apply says why)
 TABLE_KEYS = frozenset(name.strip() for row in KEYS for name in row.keys.split(",") if name.strip())
-SCAN_EVERY = 40  # steps between scans of the screen and the files (and at every app's end)
+SCAN_EVERY = 400  # keys between scans of the screen and the files (and at every app's end)
 STALL_AFTER = 30  # s without koppel handling what was queued to it: a stall, not load
-TRIGGER_WINDOW = 3  # a road may follow the key that asked for it this many steps later
+TRIGGER_KEYS = 6  # a road may follow the key that asked for it this many command keys later
+# moves sent in one go, as a terminal delivers type-ahead (a slow link, a fast typist): the number
+# per step and its weight. The walk waits for koppel, and checks, once per step.
+MOVES_PER_STEP = ((1, 25), (2, 15), (4, 20), (8, 22), (16, 18))
+ALONE = frozenset({"form", "resize"})  # moves that wait for koppel themselves: a step of their own
 # the roads that change a status, and the keys that may take them (Enter and space press buttons
 # and palette entries; y/j answer a question; r runs)
 ACCEPT = frozenset({"enter", "space", "y", "j"})
@@ -113,6 +122,7 @@ class WalkFailed(AssertionError):
 @dataclass
 class Stats:
     keys: int = 0
+    routed: int = 0  # keys and pastes koppel's type-ahead gate routed
     steps: int = 0
     apps: int = 0
     sentinel_typed: int = 0  # times the sentinel was typed or pasted anywhere
@@ -150,15 +160,19 @@ def _screen_text(app: KoppelApp, secret_ids: frozenset[str] = frozenset()) -> st
     Laid out afresh first, then the fields blanked by the very map the lines are drawn from: blanking
     by each field's own region read a map computed anew while the lines came from the last drawn
     one, so a field just moved or removed (a quit, a step left) showed its text through (lead, seed
-    4). A field whose id is a secret's (``secret_ids``) is never blanked, masked or not."""
+    4). The screens under a modal one show through it, their plain fields too (long-run seed 320:
+    the proxy address typed with its password, under the palette). A field whose id is a secret's
+    (``secret_ids``) is never blanked, masked or not."""
     screen = app.screen
     try:
         screen._refresh_layout()
     except Exception:  # a screen going away (a quit in flight): its last lines are what shows
         pass
-    compositor = screen._compositor
-    lines = list(compositor.render_strips())
-    for widget, (region, clip) in compositor.visible_widgets.items():
+    lines = list(screen._compositor.render_strips())
+    # a modal screen (the palette, a dialog) shows the screens under it through: their fields too
+    fields = [(widget, region, clip) for below in app.screen_stack for widget, (region, clip)
+              in below._compositor.visible_widgets.items()]
+    for widget, region, clip in fields:
         if not isinstance(widget, Input) or widget.password or widget.id in secret_ids:
             continue
         shown = region.intersection(clip)
@@ -192,15 +206,18 @@ class Walk:
         self.sentinel = Sentinel(seed)
         self.stats = Stats()
         self.trace: deque[str] = deque(maxlen=60)
-        self.recent: deque[frozenset[str]] = deque(maxlen=TRIGGER_WINDOW)  # command keys per step
+        self.pressed: deque[str] = deque(maxlen=TRIGGER_KEYS)  # the last command keys koppel routed
         self.problems: list[str] = []
         self.seen_keys: set[str] = set()
         self.app: KoppelApp | None = None
         self.running: set[str] = set()  # steps whose check this app started (or found running)
         self.statuses: dict[str, str] = {}
         self.roads: list[tuple[str, str]] = []  # (road, step key) taken since the last step's check
-        self.quit_sent = False
-        self.unsettled = False  # a command key was sent and the app has not settled since
+        self.quit_sent = False  # koppel's quit was asked for (a quit key, the palette's Quit)
+        self.quit_queued = False  # a quit key was sent in this step: the step ends there
+        self.focus_known = True  # nothing sent since koppel settled: app.focused is where keys go
+        self.next_scan = SCAN_EVERY
+        self.scanned: dict[Path, tuple[int, int, int]] = {}  # a file's inode, size and time when last read
         self.secret_ids: frozenset[str] = frozenset()  # the ids of the secret fields' inputs
         self.plain_values: deque[str] = deque(maxlen=200)  # what plain fields held with the sentinel in it
 
@@ -219,6 +236,8 @@ class Walk:
         app = self.app = make_app(self.home, self.rng)
         self.stats.apps += 1
         self.quit_sent = False
+        self.sent = self.stats.routed  # keys and pastes sent to this app (counted as the gate's are)
+        self.pressed.clear()
         self.secret_ids = frozenset(f"field-{field_id}" for ref in app.session.refs()
                                     for field_id in ref.step.secret_field_ids)
         self._watch_roads(app.session)
@@ -230,12 +249,14 @@ class Walk:
                           f"{', ascii' if app.ascii_mode else ''}")
         try:
             async with app.run_test(size=size, message_hook=self._message) as pilot:
+                self._watch_keys(app)
+                self._watch_quit(app)
                 await self._settle(pilot)
                 while self.stats.keys < self.budget and not self.problems:
                     await self._step(pilot)
                     if not app.is_running:
                         break
-                if not self.problems:
+                if not self.problems and app.is_running:  # a screen in the middle of quitting is no view
                     self._scan_screen(app, "the app's last screen")
         except Exception as error:  # the app's own exception, raised again by run_test
             workers = ", ".join(f"{w.description or w.name} ({w.state.name})" for w in app.workers)
@@ -246,59 +267,107 @@ class Walk:
         self._scan_files("koppel's exit")
 
     async def _step(self, pilot: Pilot) -> None:
+        """A burst of moves sent in one go (a move that waits for koppel itself goes alone), then
+        one wait until koppel handled them all, then the checks."""
         app = self.app
         assert app is not None
         self.stats.steps += 1
-        kind = self._choose_kind()
-        self.stats.kinds[kind] = self.stats.kinds.get(kind, 0) + 1
-        commands: set[str] = set()
-        await getattr(self, f"_do_{kind}")(pilot, commands)
-        self.recent.append(frozenset(commands))
+        self.quit_queued = False
+        moves = self.rng.choices(*zip(*MOVES_PER_STEP))[0]
+        for move in range(moves):
+            kind = self._choose_kind()
+            if kind in ALONE and move:
+                break
+            self.stats.kinds[kind] = self.stats.kinds.get(kind, 0) + 1
+            await getattr(self, f"_do_{kind}")(pilot)
+            if kind in ALONE or self.quit_queued or not app.is_running:
+                break
         await self._settle(pilot)
         self._check_step(app)
-        if self.stats.steps % SCAN_EVERY == 0 and app.is_running and not self.problems:
-            self._scan_screen(app, f"step {self.stats.steps}")
-            self._scan_files(f"step {self.stats.steps}")
+        if self.stats.keys >= self.next_scan and app.is_running and not self.problems:
+            self.next_scan = self.stats.keys + SCAN_EVERY
+            self._scan_screen(app, f"key {self.stats.keys}")
+            self._scan_files(f"key {self.stats.keys}")
 
     def _choose_kind(self) -> str:
         names, weights = zip(*self.kinds)
         return self.rng.choices(names, weights)[0]
 
     # -- sending --------------------------------------------------------------------------
-    def _send(self, keys: list[str], commands: set[str], *, typed: bool = False) -> None:
-        """Queue keys as a terminal delivers them (no wait between). Keys ``typed`` into a focused
-        field (with no command key before them still unhandled) are text: they may take no road and
-        q may not quit. Anything else is a command, whatever it was meant for."""
+    def _send(self, keys: list[str], *, typed: bool = False) -> None:
+        """Queue keys as a terminal delivers them (no wait between). Whether a key is text or a
+        command is told when koppel routes it (``_routed``), by where the focus is then."""
         app = self.app
         assert app is not None and app._driver is not None
-        focused = app.focused
-        text = typed and isinstance(focused, Input) and not self.unsettled
+        focused = app.focused if self.focus_known else None
+        if self.focus_known and any(_key_event(key).key in QUIT_KEYS for key in keys):
+            self._scan_screen(app, "the screen quit from")  # what the admin saw last
         send_keys(app, keys)
-        for key in keys:
-            if not text:
-                key = _key_event(key).key  # the name koppel sees (" " is "space")
-                commands.add(key)
-                self.unsettled = True
-                if key in QUIT_KEYS:
-                    self.quit_sent = True
+        self.sent += len(keys)
+        self.focus_known = False
+        self.quit_queued |= any(_key_event(key).key in QUIT_KEYS for key in keys)
         self.stats.keys += len(keys)
         where = f" (focus {type(focused).__name__}#{focused.id} on {type(app.screen).__name__})" if focused else ""
-        self.trace.append(("type " if text else "keys ") + " ".join(keys) + where)
+        self.trace.append(("type " if typed else "keys ") + " ".join(keys) + where)
+
+    def _focus(self) -> Any:
+        """Where the next keys go, when that is known (nothing sent since koppel settled); inside a
+        burst it is not, and nothing that fits a field (the sentinel above all) is typed blind."""
+        return self.app.focused if self.app is not None and self.focus_known else None
+
+    def _watch_keys(self, app: KoppelApp) -> None:
+        """Each key as the type-ahead gate routes it, one at a time, to what has the focus then."""
+        gate = app.keys
+        route = gate._route
+
+        async def routed(event: events.Event) -> None:
+            self._routed(app, event)
+            await route(event)
+
+        gate._route = routed
+
+    def _routed(self, app: KoppelApp, event: events.Event) -> None:
+        """A key typed into a text field is text: it takes no road and q does not quit. Any other
+        key is a command, whatever it was meant for."""
+        self.stats.routed += 1
+        if not isinstance(event, events.Key):
+            return
+        if isinstance(app.focused, Input) and event.is_printable:
+            return
+        self.pressed.append(event.key)
+
+    def _watch_quit(self, app: KoppelApp) -> None:
+        """koppel's quit: by a quit key, or Enter on the palette's "Quit" (any other key asks none)."""
+        quit_ = app.action_quit
+
+        async def asked() -> None:
+            pressed = set(self.pressed)
+            if not pressed & (QUIT_KEYS | {"enter"}):
+                self.problems.append(f"koppel quit while the last keys were {sorted(pressed)}: none asks for it")
+            self.quit_sent = True
+            await quit_()
+
+        app.action_quit = asked  # type: ignore[method-assign]
 
     async def _settle(self, pilot: Pilot) -> None:
-        """Every key sent so far handled: none held by koppel's type-ahead gate (which routes one key
-        at a time), every message queued handled (twice: a key's handling queues more)."""
+        """Every key sent so far handled: routed by koppel's type-ahead gate (which routes one key at a
+        time) and none held there (looked at every 2 ms, which costs nothing, where a wait for every
+        widget's queue per look cost more than the keys), then every message queued handled (twice:
+        a key's handling queues more). A gate that routes no key for STALL_AFTER seconds has stalled."""
         app = self.app
+        assert app is not None
         gate = getattr(app, "keys", None)
-        for _ in range(400):
-            await self._quiet(pilot)
-            if gate is None or gate.idle or not app.is_running:
-                await self._quiet(pilot)  # what the last key's handling queued
+        last, since = self.stats.routed, time.monotonic()
+        while gate is not None and (self.stats.routed < self.sent or not gate.idle) and app.is_running:
+            await asyncio.sleep(0.002)
+            if self.stats.routed != last:
+                last, since = self.stats.routed, time.monotonic()
+            elif time.monotonic() - since > STALL_AFTER:
+                self.problems.append(f"koppel's type-ahead gate held keys for {STALL_AFTER} s without routing one")
                 break
-            await asyncio.sleep(0.005)
-        else:
-            self.problems.append("koppel's type-ahead gate still held keys after 2 s")
-        self.unsettled = False
+        await self._quiet(pilot)
+        await self._quiet(pilot)  # what the last key's handling queued
+        self.focus_known = True
 
     async def _quiet(self, pilot: Pilot) -> None:
         """Every message queued so far handled (Pilot's wait), asked again every half second: a wait
@@ -326,8 +395,8 @@ class Walk:
                 pass
         await self._settle(pilot)
 
-    async def _press(self, pilot: Pilot, keys: list[str], commands: set[str], *, typed: bool = False) -> None:
-        self._send(keys, commands, typed=typed)
+    async def _press(self, pilot: Pilot, keys: list[str], *, typed: bool = False) -> None:
+        self._send(keys, typed=typed)
         await self._settle(pilot)
 
     def _live_keys(self) -> list[str]:
@@ -345,28 +414,29 @@ class Walk:
         return sorted(keys | self.seen_keys | TABLE_KEYS)
 
     # -- what a step does -----------------------------------------------------------------
-    async def _do_binding(self, pilot: Pilot, commands: set[str]) -> None:
+    async def _do_binding(self, pilot: Pilot) -> None:
         keys = [k for k in self._live_keys() if k not in QUIT_KEYS and k != "ctrl+c"]
-        self._send(self.rng.choices(keys, k=self._burst_len()), commands)
+        self._send(self.rng.choices(keys, k=self._burst_len()))
 
-    async def _do_nav(self, pilot: Pilot, commands: set[str]) -> None:
-        self._send(self.rng.choices(NAV_KEYS, k=self._burst_len()), commands)
+    async def _do_nav(self, pilot: Pilot) -> None:
+        self._send(self.rng.choices(NAV_KEYS, k=self._burst_len()))
 
-    async def _do_text(self, pilot: Pilot, commands: set[str]) -> None:
-        text = self._text_for(self.app.focused if self.app else None)
-        self._send(list(text), commands, typed=True)
+    async def _do_text(self, pilot: Pilot) -> None:
+        self._send(list(self._text_for(self._focus())), typed=True)
 
-    async def _do_paste(self, pilot: Pilot, commands: set[str]) -> None:
+    async def _do_paste(self, pilot: Pilot) -> None:
         app = self.app
         assert app is not None
-        text = self._text_for(app.focused)
+        text = self._text_for(self._focus())
         if self.rng.random() < 0.2:
             text = "\n".join([text, *self.rng.choices(JUNK, k=2)])
         assert app._driver is not None
         app._driver.send_message(events.Paste(text))  # as a terminal delivers it
+        self.sent += 1
+        self.focus_known = False
         self.trace.append(f"paste {text!r}")
 
-    async def _do_form(self, pilot: Pilot, commands: set[str]) -> None:
+    async def _do_form(self, pilot: Pilot) -> None:
         """Into a step with fields through the palette's "go to step", then onto its first field."""
         app = self.app
         assert app is not None
@@ -375,73 +445,73 @@ class Walk:
         secret = [r for r in with_fields if r.step.secret_field_ids]
         ref = self.rng.choice(secret if secret and self.rng.random() < 0.6 else with_fields)
         words = ref.title(app.lang).split()
-        await self._press(pilot, ["ctrl+p"], commands)
-        self._send(list(" ".join(words[:4])), commands, typed=True)
+        await self._press(pilot, ["ctrl+p"])
+        self._send(list(" ".join(words[:4])), typed=True)
         await self._settle(pilot)
         await self._searched(pilot)
-        await self._press(pilot, ["enter"], commands)
+        await self._press(pilot, ["enter"])
         for _ in range(50):  # it closes over a few message hops: wait for that, not a time
             if not isinstance(app.screen, CommandPalette):
                 break
             await pilot.pause(0.01)
         if isinstance(app.focused, Tree):
-            await self._press(pilot, ["enter"], commands)  # open the step: its first field has the focus
-        await self._fill(pilot, commands)
+            await self._press(pilot, ["enter"])  # open the step: its first field has the focus
+        await self._fill(pilot)
 
-    async def _fill(self, pilot: Pilot, commands: set[str]) -> None:
+    async def _fill(self, pilot: Pilot) -> None:
         """Fill the fields from the focused one on, Tab between them (secrets get the sentinel)."""
         app = self.app
         assert app is not None
         for _ in range(6):
             if not isinstance(app.focused, Input):
                 return
-            await self._press(pilot, ["ctrl+a", "ctrl+k"], commands, typed=True)
-            await self._press(pilot, list(self._text_for(app.focused)), commands, typed=True)
-            await self._press(pilot, ["tab"], commands)
+            await self._press(pilot, ["ctrl+a", "ctrl+k"], typed=True)
+            await self._press(pilot, list(self._text_for(app.focused)), typed=True)
+            await self._press(pilot, ["tab"])
             if not app.is_running:
                 return
 
-    async def _do_burst(self, pilot: Pilot, commands: set[str]) -> None:
+    async def _do_burst(self, pilot: Pilot) -> None:
         """Type-ahead over a slow link: text, Tab, text, Enter in one go. From the proxy's user
         field that is user, Tab, password, Enter (the sentinel goes only where a secret belongs:
         typed into a plain field, a "password" is just what the admin wrote there)."""
         app = self.app
         assert app is not None
-        focused = app.focused
+        focused = self._focus()
         to_secret = getattr(focused, "id", None) == "field-proxy_gebruiker"
-        self._send(list(self._text_for(focused)), commands, typed=True)
-        self._send(["tab"], commands)
+        self._send(list(self._text_for(focused)), typed=True)
+        self._send(["tab"])
         if to_secret:
             self.stats.sentinel_typed += 1
-        self._send(list(self.sentinel.password if to_secret else self.rng.choice(JUNK)), commands, typed=True)
-        self._send([self.rng.choice(("enter", "tab", "r", "escape"))], commands)
+        self._send(list(self.sentinel.password if to_secret else self.rng.choice(JUNK)), typed=True)
+        self._send([self.rng.choice(("enter", "tab", "r", "escape"))])
 
-    async def _do_palette(self, pilot: Pilot, commands: set[str]) -> None:
-        await self._press(pilot, ["ctrl+p"], commands)
+    async def _do_palette(self, pilot: Pilot) -> None:
+        await self._press(pilot, ["ctrl+p"])
         if self.rng.random() < 0.5:
             self._send(list(self.rng.choice(("run", "alle", "taal", "ascii", "help", "ga", "skip", "x"))),
-                       commands, typed=True)
+                       typed=True)
             if self.rng.random() < 0.5:  # else the keys below race the search (as a fast typist's do)
                 await self._settle(pilot)
                 await self._searched(pilot)
-        self._send(self.rng.choices(("down", "up", "enter", "escape", "tab"), k=self._burst_len()), commands)
+        self._send(self.rng.choices(("down", "up", "enter", "escape", "tab"), k=self._burst_len()))
 
-    async def _do_help(self, pilot: Pilot, commands: set[str]) -> None:
-        await self._press(pilot, ["f1"], commands)
+    async def _do_help(self, pilot: Pilot) -> None:
+        await self._press(pilot, ["f1"])
         self._send(self.rng.choices(("down", "up", "pagedown", "end", "home", "tab", "space"),
-                                    k=self._burst_len()), commands)
-        self._send([self.rng.choice(("f1", "escape", "q"))], commands)
+                                    k=self._burst_len()))
+        self._send([self.rng.choice(("f1", "escape", "q"))])
 
-    async def _do_resize(self, pilot: Pilot, commands: set[str]) -> None:
+    async def _do_resize(self, pilot: Pilot) -> None:
         width, height = self.rng.choice(SIZES)
         self.trace.append(f"resize {width}x{height}")
         await pilot.resize_terminal(width, height)
 
-    async def _do_ctrl_c(self, pilot: Pilot, commands: set[str]) -> None:
-        self._send(["ctrl+c"], commands)
+    async def _do_ctrl_c(self, pilot: Pilot) -> None:
+        self._send(["ctrl+c"])
 
-    async def _do_quit(self, pilot: Pilot, commands: set[str]) -> None:
-        self._send([self.rng.choice(sorted(QUIT_KEYS))], commands)
+    async def _do_quit(self, pilot: Pilot) -> None:
+        self._send([self.rng.choice(sorted(QUIT_KEYS))])
 
     def _burst_len(self) -> int:
         return self.rng.choices((1, 2, 3, 5, 8), (50, 20, 12, 10, 8))[0]
@@ -507,7 +577,7 @@ class Walk:
                 self.problems.append(f"{road} for {key}, whose check was never started")
             self.running.discard(key)
             return
-        pressed = set().union(*self.recent) if self.recent else set()
+        pressed = set(self.pressed)
         if not pressed & ROAD_KEYS[road]:
             self.problems.append(f"{road} of {key} taken while the last keys were {sorted(pressed)}: "
                                  f"no key pressed asks for it")
@@ -556,10 +626,17 @@ class Walk:
         self._no_sentinel(f"the screen at {where}", _screen_text(app, self.secret_ids))
 
     def _scan_files(self, where: str) -> None:
+        """Every file under KOPPEL_HOME that changed since it was last read (its size or time)."""
         for path in sorted(self.home.rglob("*")):
-            if path.is_file():
-                data = path.read_bytes().decode("utf-8", "replace")
-                self._no_sentinel(f"{path.relative_to(self.home)} at {where}", data)
+            if not path.is_file():
+                continue
+            stat = path.stat()
+            seen = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            if self.scanned.get(path) == seen:
+                continue
+            self.scanned[path] = seen
+            data = path.read_bytes().decode("utf-8", "replace")
+            self._no_sentinel(f"{path.relative_to(self.home)} at {where}", data)
 
     def _no_sentinel(self, where: str, text: str) -> None:
         for spelling in self.sentinel.spellings():
