@@ -4,12 +4,14 @@ does not show it says: how many lines, and where the server's log file is."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.app import App, ComposeResult
+from textual.widgets import Log, Static
 
 from tests import ui_flood_check
 from tests.ui_helpers import go, make_app, screen_lines, settle, wait_until
 from tui.runs import MAX_LINES
 from tui.state.schema import LOG_TAIL_LINES
+from tui.widgets.log_pane import LogPane, WrappingLog
 
 STEP = "vooraf.visma_bereikbaar"  # a check that waits for no other step, long enough to scroll at 80x24
 
@@ -70,3 +72,29 @@ async def test_a_log_shown_whole_says_nothing_about_skipping(hang) -> None:
         assert skipped_line(app) == ""
         run.worker.cancel()
         await wait_until(pilot, lambda: not run.active)
+
+
+async def test_a_log_pane_writes_its_lines_once_when_it_opens(monkeypatch: pytest.MonkeyPatch) -> None:
+    # was: written whole before the pane was laid out, then cleared and written again wrapped at its first
+    # resize; every key back to a running step (a new pane) did it twice for up to 5,000 lines (issue 11)
+    written: list[int] = []
+    real = Log.write_lines
+
+    def counted(self, lines, scroll_end=None):
+        lines = list(lines)
+        written.append(len(lines))
+        return real(self, lines, scroll_end)
+
+    monkeypatch.setattr(Log, "write_lines", counted)
+    tail = [f"regel {n} " + "woord " * 12 for n in range(1000)]  # each wraps at the pane's width
+
+    class OnePane(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LogPane(None, tail, total=len(tail))
+
+    app = OnePane()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        log = app.query_one(WrappingLog)
+        assert len(log.lines) > len(tail)  # wrapped
+        assert sum(written) == len(log.lines)  # every row written once

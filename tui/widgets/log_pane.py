@@ -31,7 +31,7 @@ from tui.text import t
 
 FRAME = 1 / 30
 CONTINUED = "  "  # how a wrapped line's next rows start
-MIN_WRAP = 20  # narrower than this (not laid out yet): lines stay whole
+MIN_WRAP = 20  # narrower than this (not laid out yet, or a 1x1 terminal): lines wait in raw, or stay whole
 
 
 def progress_text(progress: Progress | None, ascii_mode: bool, width: int = 20) -> str:
@@ -90,6 +90,8 @@ class WrappingLog(Log):
     def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> WrappingLog:
         lines = [row for line in lines for row in (line.splitlines() or [""])]
         self.raw.extend(lines)
+        if self._wrap_width < MIN_WRAP:  # not laid out yet: the first resize writes them, wrapped, once
+            return self
         return super().write_lines(self._wrapped(lines), scroll_end)
 
     def _wrapped(self, lines: list[str]) -> list[str]:
@@ -103,8 +105,8 @@ class WrappingLog(Log):
         width = self.size.width - self.styles.scrollbar_size_vertical  # inside the border
         if width != self._wrap_width:
             self._wrap_width = width
+            super().clear()
             if self.raw:
-                super().clear()
                 super().write_lines(self._wrapped(list(self.raw)), scroll_end=True)
 
 
