@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from tests.adversarial.walker import send_keys
 from tests.ui_helpers import go, make_app, settle
@@ -210,3 +210,28 @@ async def test_ctrl_p_while_the_last_palette_is_still_closing_opens_one(keys: li
         assert app._exception is None
         assert isinstance(app.screen, CommandPalette)
         assert sum(isinstance(screen, CommandPalette) for screen in app.screen_stack) == 1
+
+
+@pytest.mark.parametrize("keys", [["space", "pagedown", "pageup", "enter"], ["space", "pageup"]])
+async def test_paging_in_a_choice_list_before_it_is_laid_out_does_not_crash(koppel_home: Path, keys: list[str]) -> None:
+    """The form's dropdown, opened and paged in one burst (type-ahead) before the frame that lays the
+    list out: KeyError 0 in Textual's OptionList._move_page, an internal error (the palette's race,
+    test above, in a Select). The frame is held back (batch_update) so the keys surely come first.
+    Afterwards the list pages as before."""
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go(pilot, app, "vereisten.editie")
+        choice = app.screen.query_one(Select)
+        choice.focus()
+        await settle(pilot)
+        with app.batch_update():
+            send_keys(app, keys)
+            for _ in range(2_000):  # until the gate let every key through (rounds, not a time)
+                await asyncio.sleep(0.001)
+                if app.keys.idle and app._exception is None:
+                    break
+        await settle(pilot, rounds=6)
+        assert app._exception is None
+        await pilot.press("space", "pagedown")
+        await settle(pilot)
+        assert app._exception is None

@@ -88,6 +88,15 @@ class ChoiceSelect(Select[str]):
         super().__init__(*args, **kwargs)
         install(self, "choice", lang)
 
+    def on_mount(self) -> None:
+        """Type-ahead: PageUp/PageDown reaching the list between the key that opened it and the frame
+        that lays it out raised KeyError in Textual's OptionList._move_page (it pages by laid-out
+        lines). Such a key has no page to move by yet and does nothing, as in the palette."""
+        overlay = self.query_one(SelectOverlay)
+        for name in ("action_page_up", "action_page_down"):
+            action = getattr(overlay, name)
+            setattr(overlay, name, lambda action=action: action() if overlay.scrollable_content_region else None)
+
     def check_consume_key(self, key: str, character: str | None = None) -> bool:
         """Letters stay here, as in a text field: none is a command of the screen behind it (n, q, c
         fired from a closed list), so none shows in the footer either; the screen says why."""
