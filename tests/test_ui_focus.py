@@ -16,7 +16,7 @@ from rich.color import ColorSystem
 from rich.console import Console
 from rich.text import Text
 
-from tests.ui_helpers import make_app, settle
+from tests.ui_helpers import make_app, settle, wait_until
 
 SIZE = (80, 24)
 COLOR_SYSTEMS = {"256": ColorSystem.EIGHT_BIT, "truecolor": ColorSystem.TRUECOLOR}
@@ -53,6 +53,9 @@ async def focused_editie(*color_systems: str, ascii_mode: bool = False) -> dict[
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter", "tab")  # into the form, on to the edition's choice list
+        # Enter holds the tab until the form is drawn (under load, after Pilot's pauses): the picture is
+        # taken once every key went through and the styles it changed are applied
+        await wait_until(pilot, lambda: app.keys.idle, timeout=20)
         await settle(pilot)
         assert app.focused.id == "field-editie"
         return {system: terminal_bytes(app, system) for system in color_systems}

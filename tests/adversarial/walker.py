@@ -211,6 +211,7 @@ class Walk:
         self.seen_keys: set[str] = set()
         self.app: KoppelApp | None = None
         self.running: set[str] = set()  # steps whose check this app started (or found running)
+        self.before_run: dict[str, str] = {}  # a running step's status before its run, as recorded
         self.statuses: dict[str, str] = {}
         self.roads: list[tuple[str, str]] = []  # (road, step key) taken since the last step's check
         self.quit_sent = False  # koppel's quit was asked for (a quit key, the palette's Quit)
@@ -597,10 +598,14 @@ class Walk:
             old, new = self.statuses.get(key, "todo"), now.get(key, "todo")
             if old == new:
                 continue
-            resumed = where.startswith("starting") and old == "running" and new == "interrupted"
+            # a run the last app left: interrupted, or back to what the admin had closed it as before the run
+            resumed = where.startswith("starting") and old == "running" and new in ("interrupted",
+                                                                                     self.before_run.get(key))
             if key not in roads and not resumed:
                 self.problems.append(f"status of {key} changed {old} -> {new} at {where} without any road")
         self.statuses = now
+        self.before_run = {key: entry.before_run for key, entry in app.session.state.steps.items()
+                           if entry.status == "running" and entry.before_run}
         self.roads.clear()
 
     def _check_step(self, app: KoppelApp) -> None:
