@@ -50,23 +50,27 @@ def wrap_line(line: str, width: int) -> list[str]:
     the rows after the first indented by CONTINUED."""
     rows: list[str] = []
     rest = line.expandtabs()
-    cells = len if rest.isascii() and rest.isprintable() else cell_len  # one cell each: no lookups (issue 11)
+    plain = rest.isascii() and rest.isprintable()  # one cell each: no lookups (issue 11)
+    cells = len if plain else cell_len
     while True:
         room = width - (len(CONTINUED) if rows else 0)
         lead = CONTINUED if rows else ""
         if cells(rest) <= room:
             return [*rows, lead + rest]
-        cut = _cut(rest, room)
+        cut = _cut(rest, room, plain)
         rows.append(lead + rest[:cut].rstrip(" "))
         rest = rest[cut:].lstrip(" ")
         if not rest:
             return rows
 
 
-def _cut(text: str, room: int) -> int:
+def _cut(text: str, room: int, plain: bool | None = None) -> int:
     """Where ``text`` is broken to fit ``room`` cells: after the last space in the second half of
-    what fits, else right where it no longer fits (a URL, a path)."""
-    if text.isascii() and text.isprintable():  # one cell each: no loop (most log lines; issue 11)
+    what fits, else right where it no longer fits (a URL, a path). ``plain``: printable ASCII, as
+    wrap_line found it once for the whole line (asked here when not given)."""
+    if plain is None:
+        plain = text.isascii() and text.isprintable()
+    if plain:  # one cell each: no loop (most log lines; issue 11)
         index = min(room, len(text) - 1)
         space = text.rfind(" ", 0, index + 1)
         return space + 1 if space >= room // 2 else max(index, 1)
