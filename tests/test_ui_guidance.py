@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from tests.ui_helpers import go, make_app, settle
+from tui.widgets.instructions import InstructionList
 from tui.widgets.step_detail import StepDetail
 
 WIZARD_INTRO = "Start de wizard door Opties > Visma-diensten activeren te kiezen."
@@ -19,6 +20,8 @@ def detail_text(app) -> str:
     for widget in detail.query("*"):
         if isinstance(widget, Static):
             parts.append(str(widget.render()))
+        elif isinstance(widget, InstructionList):
+            parts.append(widget.text())
         elif hasattr(widget, "source"):  # Markdown
             parts.append(widget.source.replace("\\", ""))
     return "\n".join(parts)

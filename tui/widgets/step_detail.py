@@ -19,11 +19,12 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from tui.keys import button_label
-from tui.playbook.model import Step
+from tui.playbook.model import ContextLine, Step, StepWarning
 from tui.state.session import NOTE_DRAFT
 from tui.state.verdicts import SessionFacts, StepFacts, Verdicts
 from tui.text import mark, t
 from tui.runs import RunRegistry
+from tui.widgets.instructions import Instruction, InstructionList
 from tui.widgets.log_pane import LogPane
 from tui.widgets.step_form import StepForm
 
@@ -68,15 +69,30 @@ def md_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def instructions_markdown(step: Step, lang: str, first: int, last: int) -> str:
-    """Instructions ``first``..``last`` (1-based) as a numbered list; result lines indented, italic."""
-    lines: list[str] = []
-    for number in range(first, last + 1):
-        instruction = step.instructions[number - 1]
-        lines.append(f"{number}. {md_escape(instruction.text.get(lang))}")
-        if instruction.result:
-            lines += ["", f"    *{md_escape(instruction.result.get(lang))}*", ""]
-    return "\n".join(lines)
+def instructions(step: Step, lang: str) -> list[list[Instruction]]:
+    """The step's instructions in the runs the detail shows them in: cut where a warning or a koppel
+    line stands between two of them."""
+    return [items for items in text_order(step, lang) if isinstance(items, list)]
+
+
+def text_order(step: Step, lang: str) -> list[list[Instruction] | StepWarning | ContextLine]:
+    """The instructions in runs, each warning and koppel line after the instruction it follows
+    (a warning before a koppel line after the same one; none given: after the last)."""
+    count = len(step.instructions)
+    inserts: list[tuple[int, int, StepWarning | ContextLine]] = [
+        (count if w.after is None else min(w.after, count), 1, w) for w in step.warnings]
+    inserts += [(0 if line.after is None else min(line.after, count), 2, line) for line in step.context]
+    order: list[list[Instruction] | StepWarning | ContextLine] = []
+    first = 1
+    for upto, _, insert in sorted(inserts, key=lambda insert: insert[:2]) + [(count, 3, None)]:
+        if upto >= first:
+            order.append([Instruction(number, step.instructions[number - 1].text.get(lang),
+                                      result.get(lang) if (result := step.instructions[number - 1].result) else None)
+                          for number in range(first, upto + 1)])
+            first = upto + 1
+        if insert is not None:
+            order.append(insert)
+    return order
 
 
 @dataclass(frozen=True)
@@ -282,22 +298,14 @@ class StepDetail(VerticalScroll, can_focus=True):
     def _compose_text(self, step: Step, lang: str, administratie: str | None) -> ComposeResult:
         if step.intro:
             yield from prose(step.intro.get(lang))
-        count = len(step.instructions)
-        # what goes between the instructions, by the number it follows: the note's warnings, then koppel's lines
-        inserts: list[tuple[int, int, Static]] = [
-            (count if w.after is None else min(w.after, count), 1,
-             Static(Content.assemble((f"{w.label(lang)}: ", "bold"), w.text.get(lang)), classes=f"step-warning -{w.kind}"))
-            for w in step.warnings]
-        inserts += [(0 if line.after is None else min(line.after, count), 2,
-                     self._koppel_line(line.text.get(lang), administratie, lang)) for line in step.context]
-        first = 1
-        for upto, _, widget in sorted(inserts, key=lambda insert: insert[:2]):
-            if upto >= first:
-                yield plain_markdown(instructions_markdown(step, lang, first, upto))
-                first = upto + 1
-            yield widget
-        if first <= count:
-            yield plain_markdown(instructions_markdown(step, lang, first, count))
+        for part in text_order(step, lang):
+            if isinstance(part, list):
+                yield InstructionList(part)
+            elif isinstance(part, StepWarning):
+                yield Static(Content.assemble((f"{part.label(lang)}: ", "bold"), part.text.get(lang)),
+                             classes=f"step-warning -{part.kind}")
+            else:
+                yield self._koppel_line(part.text.get(lang), administratie, lang)
         if step.outro:
             yield from prose(step.outro.get(lang))
 
