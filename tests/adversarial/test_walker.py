@@ -4,7 +4,8 @@
     KOPPEL_WALK_SEEDS=80 KOPPEL_WALK_KEYS=4000 pytest -n 2 tests/adversarial/test_walker.py
 
 KOPPEL_WALK_SEEDS is how many seeds (0, 1, ...), KOPPEL_WALK_KEYS the keys each walks; the defaults
-(8 x 1,200 keys, 8 x 400 on Windows) fit the walk into about a minute of the suite on two cores. The last tests break koppel on
+(16 x 2,500 = 40,000 keys, 8 x 400 on Windows) fit the walk into about two and a half minutes of the
+suite on two cores. The last tests break koppel on
 purpose and check that the walker says so, with the seed to replay.
 """
 
@@ -25,10 +26,11 @@ from tests.conftest import OffLoopback
 from tests.netservers import Server, refused_port, respond
 from tests.ui_helpers import go, make_app, settle
 
-DEFAULT_SEEDS = 8
-# about 1 min of the Linux suite on two cores (10-20 ms of CPU per key, koppel's and Textual's);
-# Windows CPython under Wine is 2-3 times slower and its leg longer: half the keys there
-DEFAULT_KEYS = 400 if os.name == "nt" else 1200
+DEFAULT_SEEDS = 16
+# about 2.5 min of the Linux suite on two cores (16 x 3,000 keys took 170 s at -n 2 on an idle machine:
+# 3-4 ms of CPU per key, koppel's and Textual's); Windows CPython under Wine is 2-3 times slower and its
+# leg the longest of CI: fewer keys there
+DEFAULT_KEYS = 400 if os.name == "nt" else 2500
 # posted findings whose fix has not landed, with what their walk says first: such a walk is an
 # xfail naming the finding (any other problem fails). Remove an entry when its fix lands.
 KNOWN: dict[str, tuple[str, ...]] = {}
