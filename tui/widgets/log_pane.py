@@ -83,20 +83,48 @@ def _cut(text: str, room: int, plain: bool | None = None) -> int:
     return space + 1 if space >= room // 2 else max(index, 1)
 
 
+class KeptRows:
+    """One run's lines wrapped at one width, kept by the detail across the panes it mounts for the
+    run: a key that comes back to a running step writes these rows instead of wrapping up to
+    MAX_LINES lines again (about 30 ms a key during a flood; issue 11)."""
+
+    def __init__(self) -> None:
+        self.width = 0
+        self.rows: deque[str] = deque(maxlen=MAX_LINES)  # as many as the Log keeps: its last rows
+        self.upto = 0  # the run's lines the rows end with (its count of lines then)
+
+    def keep(self, width: int, rows: Iterable[str], upto: int, *, fresh: bool) -> None:
+        if fresh or self.width != width:
+            self.width = width
+            self.rows.clear()
+        self.rows.extend(rows)
+        self.upto = upto
+
+
 class WrappingLog(Log):
     """A Log whose long lines continue on the next rows; rewrapped when its width changes."""
 
-    def __init__(self, *, max_lines: int, id: str | None = None) -> None:
+    def __init__(self, *, max_lines: int, kept: KeptRows | None = None, id: str | None = None) -> None:
         super().__init__(max_lines=max_lines, id=id)
         self.raw: deque[str] = deque(maxlen=max_lines)  # as written, to wrap again at another width
         self._wrap_width = 0
+        self._kept = kept
+        self._upto = 0  # a run's lines written so far (what ``upto`` said), for the kept rows
 
-    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> WrappingLog:
+    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None, *,
+                    upto: int | None = None) -> WrappingLog:
+        """``upto``: the run's count of lines once these are written (a run's pane says it: its
+        rows are kept for the next pane of the same run)."""
         lines = [row for line in lines for row in (line.splitlines() or [""])]
         self.raw.extend(lines)
+        follows = upto is not None and self._kept is not None and self._kept.upto == self._upto
+        self._upto = upto if upto is not None else self._upto
         if self._wrap_width < MIN_WRAP:  # not laid out yet: the first resize writes them, wrapped, once
             return self
-        return super().write_lines(self._wrapped(lines), scroll_end)
+        rows = self._wrapped(lines)
+        if upto is not None and self._kept is not None:
+            self._kept.keep(self._wrap_width, rows, upto, fresh=not follows)
+        return super().write_lines(rows, scroll_end)
 
     def _wrapped(self, lines: list[str]) -> list[str]:
         width = self._wrap_width
@@ -111,7 +139,21 @@ class WrappingLog(Log):
             self._wrap_width = width
             super().clear()
             if self.raw:
-                super().write_lines(self._wrapped(list(self.raw)), scroll_end=True)
+                super().write_lines(self._rows_at_width(), scroll_end=True)
+
+    def _rows_at_width(self) -> list[str]:
+        """Every raw line wrapped at the width now: the kept rows of this run where they fit it, and
+        only the lines written after them wrapped here."""
+        kept, raw = self._kept, self.raw
+        after = self._upto - kept.upto if kept is not None else -1
+        if kept is not None and kept.width == self._wrap_width and kept.rows and 0 <= after <= len(raw):
+            rows = self._wrapped(list(islice(raw, len(raw) - after, None)))
+            kept.keep(self._wrap_width, rows, self._upto, fresh=False)
+            return list(kept.rows)
+        rows = self._wrapped(list(raw))
+        if kept is not None and self._upto:
+            kept.keep(self._wrap_width, rows, self._upto, fresh=True)
+        return rows
 
 
 class LogPane(Vertical):
@@ -129,9 +171,11 @@ class LogPane(Vertical):
     """
 
     def __init__(self, run: Run | None, tail: list[str], *, total: int = 0, log_path: Path | None = None,
-                 ascii_mode: bool = False, lang: str = "nl", id: str | None = None) -> None:
+                 ascii_mode: bool = False, lang: str = "nl", kept: KeptRows | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.run = run
+        self.kept = kept  # the run's rows as the last pane of the run wrapped them
         self.tail = tail
         self.total = total  # the lines the tail's run wrote in all
         self.log_path = log_path  # the server's log file, where a run's lines go
@@ -145,7 +189,7 @@ class LogPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="log-progress", markup=False)
         yield Static("", id="log-skipped", markup=False)
-        yield WrappingLog(max_lines=MAX_LINES, id="log")
+        yield WrappingLog(max_lines=MAX_LINES, kept=self.kept if self.run is not None else None, id="log")
         yield Static(t("log.empty", self.lang), id="log-empty", markup=False)
 
     def on_mount(self) -> None:
@@ -155,7 +199,7 @@ class LogPane(Vertical):
             log.write_lines(self.tail)
             self._show_skipped(self.total - len(self.tail))
             return
-        log.write_lines(list(self.run.lines))
+        log.write_lines(list(self.run.lines), upto=self.run.total)
         self._drawn = self.run.total
         self._show_skipped(self.run.total - len(self.run.lines))
         self._show_progress()
@@ -172,7 +216,7 @@ class LogPane(Vertical):
         fresh = min(run.total - self._drawn, len(run.lines))
         if fresh > 0:
             start = len(run.lines) - fresh
-            self.query_one(Log).write_lines(list(islice(run.lines, start, None)))
+            self.query_one(WrappingLog).write_lines(list(islice(run.lines, start, None)), upto=run.total)
             self._drawn = run.total
             self._show_skipped(run.total - len(run.lines))
         self._show_progress()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
+from weakref import WeakKeyDictionary
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,9 +24,9 @@ from tui.playbook.model import ContextLine, Step, StepWarning
 from tui.state.session import NOTE_DRAFT
 from tui.state.verdicts import SessionFacts, StepFacts, Verdicts
 from tui.text import mark, t
-from tui.runs import RunRegistry
+from tui.runs import Run, RunRegistry
 from tui.widgets.instructions import Instruction, InstructionList
-from tui.widgets.log_pane import LogPane
+from tui.widgets.log_pane import KeptRows, LogPane
 from tui.widgets.step_form import StepForm
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ class StepDetail(VerticalScroll, can_focus=True):
         self.lang = lang
         self.ascii_mode = ascii_mode
         self.runs = RunRegistry()  # the screen hands over its runner's: this pane only asks
+        self._kept_rows: WeakKeyDictionary[Run, KeptRows] = WeakKeyDictionary()  # each run's wrapped log rows
         self.view = View(None)
         self._wanted = View(None)
         self._busy = False
@@ -350,8 +352,9 @@ class StepDetail(VerticalScroll, can_focus=True):
             if running:
                 yield Button(button_label("step.cancel", lang), id="cancel", compact=True, variant="warning")
         if run is not None or entry.log_tail:
+            kept = self._kept_rows.setdefault(run, KeptRows()) if run is not None else None
             yield LogPane(run, list(entry.log_tail), total=entry.log_lines, log_path=self.facts.log_path,
-                          ascii_mode=self.ascii_mode, lang=lang, id="log-pane")
+                          ascii_mode=self.ascii_mode, lang=lang, kept=kept, id="log-pane")
 
     def _validator(self, key: str) -> Callable[[dict[str, str]], list[Finding]]:
         return lambda values: self.facts.validate(key, values)
