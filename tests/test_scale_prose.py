@@ -5,48 +5,22 @@ styles, whatever follows it. Text that needs Markdown still gets it."""
 from __future__ import annotations
 
 import pytest
-from textual.app import App, ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from tests.detail_cells import cells
 from tui.playbook.loader import load_builtin
-from tui.widgets.step_detail import StepDetail, md_escape, plain_markdown, prose
+from tui.widgets.step_detail import md_escape, plain_markdown, prose
 
 ONE = "Start de wizard door Opties > Visma-diensten activeren te kiezen (stap 1 * 2_3 [x] #4 | a\\b)."
 TWO = "Eerste alinea, met een regel\nerdoorheen, die doorloopt.\n\n\"Tweede\" alinea  met  ruimte."
 
 
-class Pane(StepDetail):
-    """StepDetail's own styles around the widgets under test."""
-
-    def __init__(self, widgets: list) -> None:
-        VerticalScroll.__init__(self)
-        self.widgets = widgets
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content("titel"), id="step-title")
-        yield from self.widgets
-        yield Static(Content("daarna"), id="overview-sections")  # margin: 1 0, after the text
-        yield Static(Content("waarschuwing"), classes="step-warning")
-
-
-class Shown(App[None]):
-    def __init__(self, widgets: list) -> None:
-        super().__init__()
-        self.widgets = widgets
-
-    def compose(self) -> ComposeResult:
-        yield Pane(self.widgets)
-
-
-async def screen(widgets: list, width: int) -> list[list[tuple[str, object]]]:
-    """Every cell of the screen: its character and its style."""
-    app = Shown(widgets)
-    async with app.run_test(size=(width, 30)) as pilot:
-        await pilot.pause()
-        return [[(char, segment.style) for segment in strip for char in segment.text]
-                for strip in app.screen._compositor.render_strips()]
+def around(widgets: list) -> list:
+    """A title before, then a margin and a warning after the text: what follows it counts too."""
+    return [Static(Content("titel"), id="step-title"), *widgets,
+            Static(Content("daarna"), id="overview-sections"),  # margin: 1 0, after the text
+            Static(Content("waarschuwing"), classes="step-warning")]
 
 
 @pytest.mark.parametrize("width", [40, 80])
@@ -57,7 +31,7 @@ async def test_a_plain_text_looks_as_its_markdown_did(text: str, classes: str, w
     markdown = plain_markdown(md_escape(text))
     if classes:
         markdown.add_class(classes)
-    assert await screen(fast, width) == await screen([markdown], width)
+    assert await cells(around(fast), width) == await cells(around([markdown]), width)
 
 
 @pytest.mark.parametrize("text", ["1. a list\n2. of two", "- a bullet", "Kop\n===", "a &amp; b", "    code",

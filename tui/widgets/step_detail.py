@@ -70,12 +70,6 @@ def md_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def instructions(step: Step, lang: str) -> list[list[Instruction]]:
-    """The step's instructions in the runs the detail shows them in: cut where a warning or a koppel
-    line stands between two of them."""
-    return [items for items in text_order(step, lang) if isinstance(items, list)]
-
-
 def text_order(step: Step, lang: str) -> list[list[Instruction] | StepWarning | ContextLine]:
     """The instructions in runs, each warning and koppel line after the instruction it follows
     (a warning before a koppel line after the same one; none given: after the last)."""
