@@ -47,8 +47,32 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
     return make_certs(tmp_path_factory.mktemp("certs"))
 
 
+@pytest.fixture(scope="session")
+def warm_tls(certs: Certs) -> None:
+    """One whole check per test process before the first test, without a deadline of note: the first
+    check in a process imports httpx and loads the TLS stack (under Wine on loaded cores the Windows
+    crypto libraries too: CI saw the first check of a worker reach the default 20 s deadline, the
+    tests after it in 1-2 s). The tests are about the road, not a cold start."""
+    async def once() -> float:
+        async with Server(respond(), tls=server_tls(certs.leaf)) as server:
+            started = time.monotonic()
+            await run_check("https", {"url": f"https://{HOST}:{server.port}{OPENID}"}, lang="en",
+                            emit=lambda event: None, timeout=300)
+            return time.monotonic() - started
+
+    old = os.environ.get("SSL_CERT_FILE")
+    os.environ["SSL_CERT_FILE"] = str(certs.ca)
+    try:
+        print(f"the first https check of this process: {asyncio.run(once()):.1f} s")
+    finally:
+        if old is None:
+            os.environ.pop("SSL_CERT_FILE", None)
+        else:
+            os.environ["SSL_CERT_FILE"] = old
+
+
 @pytest.fixture(autouse=True)
-def trust_test_ca(certs: Certs, monkeypatch: pytest.MonkeyPatch) -> None:
+def trust_test_ca(certs: Certs, warm_tls: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(certs.ca))
     for variable in ("NO_PROXY", "no_proxy"):
         monkeypatch.delenv(variable, raising=False)
