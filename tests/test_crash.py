@@ -188,6 +188,19 @@ async def test_a_form_removed_before_it_composed_is_no_crash() -> None:
         assert app._exception is None and app.is_running and app.return_code is None
 
 
+async def test_a_choice_list_mounted_as_koppel_quits_is_no_crash() -> None:
+    # was (the walker's long run, seed 123): a quit while the step's form was being built gave NoMatches
+    # '#label' on a SelectCurrent: the widget was no longer attached when its mount handler ran
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await go(pilot, app, "vereisten.editie")
+        box = Vertical()
+        await app.main_screen.query_one(StepDetail).mount(box)
+        box.mount(ChoiceSelect([("Team", "Team")], lang="nl", id="late-choice"))
+        app.exit()  # in the same tick
+    assert app._exception is None and app.return_code != EXIT_PROBLEM and app.crash_line is None
+
+
 async def test_a_missing_widget_in_a_live_one_is_still_a_crash() -> None:
     app = make_app()
 

@@ -36,11 +36,19 @@ if TYPE_CHECKING:
 def removed_before_composed(error: Exception) -> bool:
     """A widget removed before it composed (a quit or a redraw while the step's form was still being
     built) gets no children but still its Mount event: its mount handler then finds nothing to query
-    (Textual's Select: 'SelectOverlay'). It is going away: not koppel failing. Textual's private parts
-    read here, with ``_handle_exception`` this module's only ones: ``active_message_pump`` (the widget
-    whose handler raised) and ``Widget._pruning`` (it is being removed)."""
+    (Textual's Select: 'SelectOverlay', its SelectCurrent: '#label'). It is going away: not koppel
+    failing. So is one whose parent is going, or one no longer attached to the app (the walker's
+    seed 123: a quit while the form was built; NoMatches '#label' in a SelectCurrent).
+    Textual's private parts read here, with ``_handle_exception`` this module's only ones:
+    ``active_message_pump`` (the widget whose handler raised) and ``_pruning``/``_closing`` (it is
+    being removed)."""
     pump = active_message_pump.get(None)
-    return isinstance(error, NoMatches) and bool(getattr(pump, "_pruning", False))
+    if not isinstance(error, NoMatches) or pump is None:
+        return False
+    if not getattr(pump, "is_attached", True):  # no longer in the app's DOM
+        return True
+    going = [pump, *getattr(pump, "ancestors", ())]
+    return any(getattr(node, "_pruning", False) or getattr(node, "_closing", False) for node in going)
 
 
 class KoppelApp(App[None]):
