@@ -133,3 +133,36 @@ def test_foreign_lock_holder_is_not_an_unknown_user_pid_0(koppel_home: Path, sub
     assert "pid 0" not in imported.stderr and "unknown user" not in imported.stderr
     assert "niet zegt wie het is" in imported.stderr  # "left no owner information", in the admin's language
     assert done.returncode in (0, 2)  # export only reads
+
+
+async def test_a_save_cancelled_while_it_waits_for_a_thread_still_settles_and_quitting_does_not_hang(
+        koppel_home: Path) -> None:
+    """Was (the walker's long run, seed 209): a check cancelled as it started cancelled its mark's
+    write while the write waited for a worker thread; the snapshot was numbered but never written,
+    and the flush at quit waited for it for ever, holding the lock."""
+    import asyncio
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))  # one thread, kept busy below
+    session = open_session(koppel_home, SERVER)
+    key = next(ref.key for ref in session.refs() if ref.step.kind != "form" and session.status(ref.key) != "blocked")
+    gate = threading.Event()
+    busy = loop.run_in_executor(None, gate.wait)  # the write has to wait for the thread
+    with session.one_save():
+        session.confirm(key)
+    save = asyncio.create_task(session.save_off_loop())
+    await asyncio.sleep(0)  # the write is handed to the busy thread
+    save.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await save
+    gate.set()
+    await busy
+    quitting = threading.Thread(target=session.flush, daemon=True)  # daemon: a hang must not hold pytest
+    quitting.start()
+    await asyncio.to_thread(quitting.join, 15)
+    assert not quitting.is_alive(), "flush() waits for a write that will never come"
+    session.close()
+    on_disk = json.loads((state_folder(koppel_home) / f"{SERVER}.json").read_text())
+    assert on_disk["steps"][key]["status"] == "confirmed"  # the change is written, not lost

@@ -64,13 +64,19 @@ class Saves:
         and is written again later)."""
         if not self._dirty or self.store is None or not self.writable:
             return
-        from asyncio import to_thread  # only the app saves off its loop: headless commands never load asyncio
+        import asyncio  # only the app saves off its loop: headless commands never load asyncio
 
         self._dirty = False
         write = self.store.prepare_save(self.state)
+        # the write runs even when the caller is cancelled while it waits for a thread (a check
+        # cancelled as it starts): its snapshot is numbered, and flush() waits for every number to
+        # settle; a write cancelled before it ran made the next flush, at quit, wait for ever
+        # (the walker's long run, seed 209: koppel hung on q and kept the lock)
+        pending = asyncio.get_running_loop().run_in_executor(None, write)
+        pending.add_done_callback(lambda done: done.cancelled() or done.exception())  # said below, or not at all
         try:
             with self._saving():
-                await to_thread(write)
+                await asyncio.shield(pending)
         except SaveFailed:
             self._dirty = True
             self.store.schedule_save(self.state)
