@@ -60,15 +60,9 @@ def warm_tls(certs: Certs) -> None:
                             emit=lambda event: None, timeout=300)
             return time.monotonic() - started
 
-    old = os.environ.get("SSL_CERT_FILE")
-    os.environ["SSL_CERT_FILE"] = str(certs.ca)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SSL_CERT_FILE", str(certs.ca))
         print(f"the first https check of this process: {asyncio.run(once()):.1f} s")
-    finally:
-        if old is None:
-            os.environ.pop("SSL_CERT_FILE", None)
-        else:
-            os.environ["SSL_CERT_FILE"] = old
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ def detail_text(app) -> str:
         if isinstance(widget, Static):
             parts.append(str(widget.render()))
         elif isinstance(widget, InstructionList):
-            parts.append(widget.text())
+            parts += [f"{item.number}. {item.text}\n{item.result or ''}" for item in widget.instructions]
         elif hasattr(widget, "source"):  # Markdown
             parts.append(widget.source.replace("\\", ""))
     return "\n".join(parts)

@@ -45,11 +45,6 @@ class InstructionList(Widget):
         self._gutter = max(len(f"{item.number}. ") for item in instructions) + 1
         self._wrapped: dict[int, tuple[Content, int]] = {}  # lines and their count by width; styles change: cleared
 
-    def text(self) -> str:
-        """The instructions as the admin reads them, a line each (and each result under its own)."""
-        return "\n".join(f"{item.number}. {item.text}" + (f"\n{item.result}" if item.result else "")
-                         for item in self.instructions)
-
     def notify_style_update(self) -> None:
         self._wrapped.clear()
         super().notify_style_update()

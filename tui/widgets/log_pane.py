@@ -93,12 +93,19 @@ class KeptRows:
         self.rows: deque[str] = deque(maxlen=MAX_LINES)  # as many as the Log keeps: its last rows
         self.upto = 0  # the run's lines the rows end with (its count of lines then)
 
-    def keep(self, width: int, rows: Iterable[str], upto: int, *, fresh: bool) -> None:
-        if fresh or self.width != width:
-            self.width = width
-            self.rows.clear()
+    def reset(self, width: int, rows: Iterable[str], upto: int) -> None:
+        self.width, self.upto = width, upto
+        self.rows.clear()
         self.rows.extend(rows)
-        self.upto = upto
+
+    def follow(self, width: int, rows: Iterable[str], previous: int, upto: int) -> None:
+        """Rows written after the run's line ``previous``: kept where they continue the kept ones,
+        else the kept rows are of another pane or width and no longer used."""
+        if self.width == width and self.upto == previous:
+            self.rows.extend(rows)
+            self.upto = upto
+        else:
+            self.width = 0
 
 
 class WrappingLog(Log):
@@ -117,13 +124,12 @@ class WrappingLog(Log):
         rows are kept for the next pane of the same run)."""
         lines = [row for line in lines for row in (line.splitlines() or [""])]
         self.raw.extend(lines)
-        follows = upto is not None and self._kept is not None and self._kept.upto == self._upto
-        self._upto = upto if upto is not None else self._upto
+        previous, self._upto = self._upto, self._upto if upto is None else upto
         if self._wrap_width < MIN_WRAP:  # not laid out yet: the first resize writes them, wrapped, once
             return self
         rows = self._wrapped(lines)
         if upto is not None and self._kept is not None:
-            self._kept.keep(self._wrap_width, rows, upto, fresh=not follows)
+            self._kept.follow(self._wrap_width, rows, previous, upto)
         return super().write_lines(rows, scroll_end)
 
     def _wrapped(self, lines: list[str]) -> list[str]:
@@ -147,12 +153,12 @@ class WrappingLog(Log):
         kept, raw = self._kept, self.raw
         after = self._upto - kept.upto if kept is not None else -1
         if kept is not None and kept.width == self._wrap_width and kept.rows and 0 <= after <= len(raw):
-            rows = self._wrapped(list(islice(raw, len(raw) - after, None)))
-            kept.keep(self._wrap_width, rows, self._upto, fresh=False)
+            kept.follow(self._wrap_width, self._wrapped(list(islice(raw, len(raw) - after, None))), kept.upto,
+                        self._upto)
             return list(kept.rows)
         rows = self._wrapped(list(raw))
         if kept is not None and self._upto:
-            kept.keep(self._wrap_width, rows, self._upto, fresh=True)
+            kept.reset(self._wrap_width, rows, self._upto)
         return rows
 
 

@@ -74,19 +74,24 @@ def text_order(step: Step, lang: str) -> list[list[Instruction] | StepWarning | 
     """The instructions in runs, each warning and koppel line after the instruction it follows
     (a warning before a koppel line after the same one; none given: after the last)."""
     count = len(step.instructions)
+
+    def run(first: int, last: int) -> list[Instruction]:
+        return [Instruction(number, step.instructions[number - 1].text.get(lang),
+                            result.get(lang) if (result := step.instructions[number - 1].result) else None)
+                for number in range(first, last + 1)]
+
     inserts: list[tuple[int, int, StepWarning | ContextLine]] = [
         (count if w.after is None else min(w.after, count), 1, w) for w in step.warnings]
     inserts += [(0 if line.after is None else min(line.after, count), 2, line) for line in step.context]
     order: list[list[Instruction] | StepWarning | ContextLine] = []
     first = 1
-    for upto, _, insert in sorted(inserts, key=lambda insert: insert[:2]) + [(count, 3, None)]:
+    for upto, _, insert in sorted(inserts, key=lambda insert: insert[:2]):
         if upto >= first:
-            order.append([Instruction(number, step.instructions[number - 1].text.get(lang),
-                                      result.get(lang) if (result := step.instructions[number - 1].result) else None)
-                          for number in range(first, upto + 1)])
+            order.append(run(first, upto))
             first = upto + 1
-        if insert is not None:
-            order.append(insert)
+        order.append(insert)
+    if first <= count:
+        order.append(run(first, count))
     return order
 
 
